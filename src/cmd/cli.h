@@ -1,0 +1,37 @@
+/* The command line: global options and the command table.
+ *
+ * Each command lives in cmd_<verb>.c, parses its own options and calls one
+ * library function. A command returns the process exit status (>= 0), or a
+ * negative number with *err set; only main prints errors. */
+#ifndef CVISOR_CMD_CLI_H
+#define CVISOR_CMD_CLI_H
+
+#include "lib/error.h"
+
+struct cli_globals {
+	const char *root;      /* --root: state directory, default /run/cvisor */
+	const char *log;       /* --log: file for errors and logs */
+	const char *log_format; /* --log-format: text or json */
+	const char *debug_log; /* --debug-log: file or DIR/ for debug output */
+	const char *platform;  /* --platform: ptrace (default) */
+	const char *network;   /* --network: none, host, sandbox */
+	const char *overlay;   /* --overlay: memory (default) or none */
+	const char *file_access; /* --file-access: gofer (default) or direct */
+	int debug;             /* --debug */
+	int strace;            /* --strace */
+	int systemd_cgroup;    /* --systemd-cgroup (accepted; cgroupfs used) */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli_globals *g, int argc, char **argv, struct error **err);
+	const char *summary;
+	int hidden; /* internal commands (sentry, gofer) are not listed */
+};
+
+int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_help(struct cli_globals *g, int argc, char **argv, struct error **err);
+
+extern const struct command commands[];
+
+#endif
