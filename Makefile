@@ -5,7 +5,7 @@ CC      ?= gcc
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu17 -Wall -Wextra -Werror -Wno-unused-parameter \
-           -Wno-missing-field-initializers -fno-strict-aliasing -D_GNU_SOURCE -Isrc -MMD -MP
+           -Wno-missing-field-initializers -fno-strict-aliasing -D_GNU_SOURCE -Isrc -I$(BUILD)/gen -MMD -MP
 PKGS    := libseccomp jansson
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -28,7 +28,12 @@ all: $(BUILD)/cvisor
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/obj/%.c.o: %.c
+# System call names for the table, from the kernel's own header.
+$(BUILD)/gen/syscall_names.h: scripts/gen_syscall_names.sh
+	@mkdir -p $(dir $@)
+	scripts/gen_syscall_names.sh > $@
+
+$(BUILD)/obj/%.c.o: %.c | $(BUILD)/gen/syscall_names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 $(BUILD)/obj/%.S.o: %.S
@@ -43,7 +48,7 @@ $(BUILD)/cvisor: $(BUILD)/obj/src/cmd/main.c.o $(BUILD)/libcvisor.a
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcvisor.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
-$(BUILD)/asan/obj/%.c.o: %.c
+$(BUILD)/asan/obj/%.c.o: %.c | $(BUILD)/gen/syscall_names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 $(BUILD)/asan/obj/%.S.o: %.S

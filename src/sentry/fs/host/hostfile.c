@@ -1,0 +1,213 @@
+/* Host stdio files; see hostfile.h. */
+#include "sentry/fs/host/hostfile.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sentry/fs/pipe/pipe.h"
+#include "sentry/kernel/task.h"
+#include "sentry/syscalls/syscalls.h"
+
+struct hostfile {
+	int fd;
+	struct waitq q;
+};
+
+static pid_t fg_pgrp = 1; /* the terminal's foreground group inside the sandbox */
+
+static unsigned ready(int fd, unsigned events)
+{
+	struct pollfd p = {.fd = fd, .events = (short)events};
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	return (unsigned)p.revents;
+}
+
+static int wait_ready(struct file *f, unsigned events)
+{
+	struct hostfile *h = f->priv;
+	struct task *t = current_task();
+	while (!(ready(h->fd, events) & (events | POLLHUP | POLLERR))) {
+		if (f->flags & O_NONBLOCK)
+			return -EAGAIN;
+		struct waiter w;
+		waitq_add(&h->q, &w, t, 0);
+		int werr = sched_watch_fd(h->fd, events, &h->q);
+		int err = task_block(t, werr ? now_ns() + 10000000 : 0, 1);
+		waitq_del(&w);
+		if (!werr)
+			sched_unwatch_fd(h->fd);
+		if (err == -EINTR)
+			return -ERESTARTSYS;
+	}
+	return 0;
+}
+
+static long hf_read(struct file *f, void *buf, size_t len, int64_t *off)
+{
+	struct hostfile *h = f->priv;
+	int err = wait_ready(f, POLLIN);
+	if (err)
+		return err;
+	ssize_t n = read(h->fd, buf, len);
+	return n < 0 ? -errno : n;
+}
+
+static long hf_write(struct file *f, const void *buf, size_t len, int64_t *off)
+{
+	struct hostfile *h = f->priv;
+	int err = wait_ready(f, POLLOUT);
+	if (err)
+		return err;
+	ssize_t n = write(h->fd, buf, len);
+	if (n < 0 && errno == EPIPE) {
+		struct task *t = current_task();
+		struct linux_siginfo si = {.si_signo = SIGPIPE, .si_code = SI_USER};
+		signal_send(t->proc, t, &si);
+	}
+	return n < 0 ? -errno : n;
+}
+
+static int64_t hf_llseek(struct file *f, int64_t off, int whence)
+{
+	struct hostfile *h = f->priv;
+	off_t r = lseek(h->fd, off, whence);
+	return r < 0 ? -errno : r;
+}
+
+static unsigned hf_poll(struct file *f, struct poll_table *pt)
+{
+	struct hostfile *h = f->priv;
+	unsigned m = ready(h->fd, POLLIN | POLLOUT);
+	if (pt && !(m & (POLLIN | POLLOUT | POLLHUP | POLLERR))) {
+		poll_wait_on(pt, &h->q, 0);
+		sched_watch_fd(h->fd, POLLIN | POLLOUT, &h->q);
+	}
+	return m;
+}
+
+static long hf_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
+{
+	struct hostfile *h = f->priv;
+	switch (cmd) {
+	case TCGETS: {
+		struct termios tio;
+		if (ioctl(h->fd, TCGETS, &tio) < 0)
+			return -errno;
+		return copy_out(t, arg, &tio, 36) ? -EFAULT : 0;
+	}
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF: {
+		struct termios tio;
+		if (ioctl(h->fd, TCGETS, &tio) < 0)
+			return -errno;
+		if (copy_in(t, arg, &tio, 36))
+			return -EFAULT;
+		return ioctl(h->fd, cmd, &tio) < 0 ? -errno : 0;
+	}
+	case TIOCGWINSZ: {
+		struct winsize ws;
+		if (ioctl(h->fd, TIOCGWINSZ, &ws) < 0)
+			return -errno;
+		return copy_out(t, arg, &ws, sizeof(ws)) ? -EFAULT : 0;
+	}
+	case TIOCSWINSZ: {
+		struct winsize ws;
+		if (copy_in(t, arg, &ws, sizeof(ws)))
+			return -EFAULT;
+		return ioctl(h->fd, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
+	}
+	case TIOCGPGRP: {
+		if (!isatty(h->fd))
+			return -ENOTTY;
+		int32_t pg = fg_pgrp;
+		return copy_out(t, arg, &pg, 4) ? -EFAULT : 0;
+	}
+	case TIOCSPGRP: {
+		if (!isatty(h->fd))
+			return -ENOTTY;
+		int32_t pg;
+		if (copy_in(t, arg, &pg, 4))
+			return -EFAULT;
+		fg_pgrp = pg;
+		return 0;
+	}
+	case TIOCGSID:
+		if (!isatty(h->fd))
+			return -ENOTTY;
+		return copy_out(t, arg, &(int32_t){1}, 4) ? -EFAULT : 0;
+	case FIONREAD: {
+		int n = 0;
+		if (ioctl(h->fd, FIONREAD, &n) < 0)
+			return -errno;
+		return copy_out(t, arg, &n, sizeof(n)) ? -EFAULT : 0;
+	}
+	case FIONBIO: {
+		int on;
+		if (copy_in(t, arg, &on, sizeof(on)))
+			return -EFAULT;
+		if (on)
+			f->flags |= O_NONBLOCK;
+		else
+			f->flags &= ~O_NONBLOCK;
+		return 0;
+	}
+	case FIOCLEX:
+	case FIONCLEX:
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static void hf_release(struct file *f)
+{
+	struct hostfile *h = f->priv;
+	close(h->fd);
+	free(h);
+}
+
+static const struct file_ops hf_fops = {
+	.read = hf_read,
+	.write = hf_write,
+	.llseek = hf_llseek,
+	.poll = hf_poll,
+	.ioctl = hf_ioctl,
+	.release = hf_release,
+};
+
+static struct fs hostfile_fs = {.name = "host", .dev = 0x5};
+
+struct file *hostfile_new(int fd, int flags)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	struct hostfile *h = calloc(1, sizeof(*h));
+	struct inode *in = h ? inode_new(&hostfile_fs, NULL, &hf_fops, st.st_mode) : NULL;
+	if (!in) {
+		free(h);
+		return NULL;
+	}
+	in->ino = st.st_ino;
+	in->dev = st.st_dev;
+	in->rdev = st.st_rdev;
+	in->size = (uint64_t)st.st_size;
+	h->fd = fd;
+	struct file *f = file_anon(in, flags, isatty(fd) ? "/dev/pts/0" : "pipe:[host]");
+	inode_put(in);
+	if (!f) {
+		free(h);
+		return NULL;
+	}
+	f->priv = h;
+	return f;
+}

@@ -1,0 +1,11 @@
+/* Host files handed to the sandbox as they are: the caller's stdin, stdout
+ * and stderr. Reads wait in the scheduler, never in a host call. */
+#ifndef CVISOR_SENTRY_FS_HOST_HOSTFILE_H
+#define CVISOR_SENTRY_FS_HOST_HOSTFILE_H
+
+#include "sentry/fs/vfs.h"
+
+/* Wraps host fd (taken over); flags are the O_ access flags to report. */
+struct file *hostfile_new(int fd, int flags);
+
+#endif

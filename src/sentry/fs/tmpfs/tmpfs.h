@@ -1,0 +1,11 @@
+/* tmpfs: files in memory. Regular files are host memfds (so the stub can map
+ * them); directories and symlinks live in the Sentry. */
+#ifndef CVISOR_SENTRY_FS_TMPFS_TMPFS_H
+#define CVISOR_SENTRY_FS_TMPFS_TMPFS_H
+
+#include "sentry/fs/vfs.h"
+
+/* A new tmpfs; returns its root directory inode. */
+struct inode *tmpfs_new(uint32_t mode);
+
+#endif

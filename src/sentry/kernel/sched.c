@@ -1,0 +1,324 @@
+/* The scheduler: runs task coroutines and waits for what they wait on.
+ *
+ * One host thread. Tasks are in one of: the run queue (kernel work to do),
+ * user mode (their host thread runs; its next stop makes them runnable),
+ * blocked (a wait queue, a timer or a host fd wakes them). When nothing is
+ * runnable the scheduler waits: for a stop of a host thread only (a plain
+ * blocking waitpid, the fast path) or, when timers or host fds are pending,
+ * with epoll on a SIGCHLD signalfd, the host fds and a timeout. */
+#include "sentry/kernel/task.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+
+static struct coro sched_ctx;
+static struct task *cur;
+static struct task *runq_head, *runq_tail;
+static struct task *timers; /* blocked tasks with deadlines, unsorted */
+static int epfd = -1, sigfd = -1;
+static int nwatch;
+
+int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t ts_to_ns(const struct linux_timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+struct linux_timespec ns_to_ts(int64_t ns)
+{
+	struct linux_timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
+	return ts;
+}
+
+struct coro *sched_coro(void)
+{
+	return &sched_ctx;
+}
+
+struct task *current_task(void)
+{
+	return cur;
+}
+
+static void runq_push(struct task *t)
+{
+	if (t->on_runq)
+		return;
+	t->on_runq = 1;
+	t->run_next = NULL;
+	if (runq_tail)
+		runq_tail->run_next = t;
+	else
+		runq_head = t;
+	runq_tail = t;
+}
+
+static struct task *runq_pop(void)
+{
+	struct task *t = runq_head;
+	if (!t)
+		return NULL;
+	runq_head = t->run_next;
+	if (!runq_head)
+		runq_tail = NULL;
+	t->on_runq = 0;
+	return t;
+}
+
+static void timer_del(struct task *t)
+{
+	for (struct task **p = &timers; *p; p = &(*p)->timer_next) {
+		if (*p == t) {
+			*p = t->timer_next;
+			break;
+		}
+	}
+	t->timer_next = NULL;
+}
+
+void task_wake(struct task *t)
+{
+	if (t->state != TASK_BLOCKED)
+		return;
+	t->state = TASK_RUNNING;
+	runq_push(t);
+}
+
+int task_block(struct task *t, int64_t deadline_ns, int interruptible)
+{
+	if (interruptible && signal_pending(t))
+		return -EINTR;
+	t->interrupted = 0;
+	t->timed_out = 0;
+	t->wake_at_ns = deadline_ns;
+	if (deadline_ns) {
+		t->timer_next = timers;
+		timers = t;
+	}
+	t->state = TASK_BLOCKED;
+	t->in_syscall = interruptible ? 2 : 1; /* 2: signals may wake it */
+	coro_switch(&t->coro, &sched_ctx);
+	t->in_syscall = 1;
+	if (deadline_ns)
+		timer_del(t);
+	t->wake_at_ns = 0;
+	if (t->timed_out)
+		return -ETIMEDOUT;
+	if (t->interrupted || (interruptible && signal_pending(t)))
+		return -EINTR;
+	return 0;
+}
+
+void task_wait_user(struct task *t)
+{
+	t->state = TASK_USER;
+	coro_switch(&t->coro, &sched_ctx);
+}
+
+void waitq_add(struct waitq *q, struct waiter *w, struct task *t, unsigned events)
+{
+	w->task = t;
+	w->q = q;
+	w->events = events;
+	w->woken = 0;
+	w->next = q->head;
+	w->pprev = &q->head;
+	if (q->head)
+		q->head->pprev = &w->next;
+	q->head = w;
+}
+
+void waitq_del(struct waiter *w)
+{
+	if (!w->pprev)
+		return;
+	*w->pprev = w->next;
+	if (w->next)
+		w->next->pprev = w->pprev;
+	w->next = NULL;
+	w->pprev = NULL;
+}
+
+void waitq_wake(struct waitq *q, unsigned events)
+{
+	for (struct waiter *w = q->head; w; w = w->next) {
+		if (events && w->events && !(w->events & events))
+			continue;
+		w->woken = 1;
+		task_wake(w->task);
+	}
+}
+
+struct hostwatch {
+	int fd;
+	struct waitq *q;
+};
+
+int sched_watch_fd(int fd, unsigned events, struct waitq *q)
+{
+	struct hostwatch *hw = malloc(sizeof(*hw));
+	if (!hw)
+		return -ENOMEM;
+	hw->fd = fd;
+	hw->q = q;
+	struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.ptr = hw};
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int e = errno;
+		if (e == EEXIST) {
+			/* Already watched by another waiter: that watch wakes the
+			 * same queue owner; poll again soon instead. */
+			free(hw);
+			return -EEXIST;
+		}
+		free(hw);
+		return -e;
+	}
+	nwatch++;
+	return 0;
+}
+
+void sched_unwatch_fd(int fd)
+{
+	if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) == 0)
+		nwatch--;
+}
+
+static void run_stop(struct plat_thread *pt)
+{
+	struct task *t = pt->owner;
+	if (!t || t->state != TASK_USER)
+		return;
+	t->state = TASK_RUNNING;
+	runq_push(t);
+}
+
+static void fire_timers(void)
+{
+	int64_t now = now_ns();
+	for (struct task *t = timers; t; t = t->timer_next) {
+		if (t->wake_at_ns && t->wake_at_ns <= now && t->state == TASK_BLOCKED) {
+			t->timed_out = 1;
+			task_wake(t);
+		}
+	}
+}
+
+/* Process-wide ITIMER_REAL timers live in the processes; check them. */
+void itimers_fire(int64_t now);
+int64_t itimers_next(void);
+
+static int64_t next_deadline(void)
+{
+	int64_t d = itimers_next();
+	for (struct task *t = timers; t; t = t->timer_next)
+		if (t->wake_at_ns && (!d || t->wake_at_ns < d))
+			d = t->wake_at_ns;
+	return d;
+}
+
+static int sched_setup(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (sigfd < 0 || epfd < 0)
+		return -errno;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0 ? -errno : 0;
+}
+
+static void wait_events(void)
+{
+	struct plat_thread *pt;
+	/* Collect whatever already stopped. */
+	int got = 0;
+	while ((pt = plat_wait_stop(0))) {
+		run_stop(pt);
+		got = 1;
+	}
+	if (got || runq_head)
+		return;
+	fire_timers();
+	itimers_fire(now_ns());
+	if (runq_head)
+		return;
+	int64_t deadline = next_deadline();
+	if (!nwatch && !deadline) {
+		/* Fast path: only host threads can make progress. */
+		pt = plat_wait_stop(1);
+		if (pt) {
+			run_stop(pt);
+			return;
+		}
+		/* No host thread runs and nothing else can wake a task: the
+		 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
+	}
+	struct timespec ts, *tsp = NULL;
+	if (deadline) {
+		int64_t left = deadline - now_ns();
+		if (left < 0)
+			left = 0;
+		ts.tv_sec = left / 1000000000LL;
+		ts.tv_nsec = left % 1000000000LL;
+		tsp = &ts;
+	}
+	struct epoll_event evs[32];
+	int n = epoll_pwait2(epfd, evs, 32, tsp, NULL);
+	for (int i = 0; i < n; i++) {
+		struct hostwatch *hw = evs[i].data.ptr;
+		if (!hw) {
+			struct signalfd_siginfo si;
+			while (read(sigfd, &si, sizeof(si)) > 0)
+				;
+			while ((pt = plat_wait_stop(0)))
+				run_stop(pt);
+			continue;
+		}
+		epoll_ctl(epfd, EPOLL_CTL_DEL, hw->fd, NULL);
+		nwatch--;
+		waitq_wake(hw->q, 0);
+		free(hw);
+	}
+	fire_timers();
+	itimers_fire(now_ns());
+}
+
+void task_free(struct task *t);
+
+void sched_run(void)
+{
+	if (sched_setup() < 0) {
+		log_error("scheduler setup failed");
+		return;
+	}
+	while (nr_tasks > 0) {
+		struct task *t;
+		while ((t = runq_pop())) {
+			cur = t;
+			coro_switch(&sched_ctx, &t->coro);
+			cur = NULL;
+			if (t->state == TASK_DEAD)
+				task_free(t);
+		}
+		if (nr_tasks <= 0)
+			break;
+		wait_events();
+	}
+}
