@@ -11,6 +11,8 @@
 #include "sentry/kernel/task.h"
 #include "sentry/mm/usercopy.h"
 
+struct file;
+
 typedef long (*syscall_fn)(struct task *t, const uint64_t *a);
 
 /* Kernel-internal restart codes (never seen by the application). */
@@ -18,6 +20,10 @@ typedef long (*syscall_fn)(struct task *t, const uint64_t *a);
 #define ERESTARTNOINTR        513
 #define ERESTARTNOHAND        514
 #define ERESTART_RESTARTBLOCK 516
+
+/* Installs f (reference taken over) at the lowest free fd; returns the fd
+ * or a negative errno (f is released then). */
+int fd_install(struct task *t, struct file *f, int cloexec);
 
 /* Runs the system call t stopped at; stores the result in its registers. */
 void syscall_dispatch(struct task *t);
