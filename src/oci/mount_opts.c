@@ -163,3 +163,17 @@ int oci_mount_add_option(struct oci_mount *m, const char *opt, struct error **er
 		return error_set(err, ENOMEM, "mount option `%s`", opt);
 	return 0;
 }
+
+const char *oci_mount_option_name(size_t i)
+{
+	size_t nf = sizeof(flag_opts) / sizeof(flag_opts[0]);
+	size_t np = sizeof(propagation_opts) / sizeof(propagation_opts[0]);
+	size_t nr = sizeof(runtime_opts) / sizeof(runtime_opts[0]);
+	if (i < nf)
+		return flag_opts[i].name;
+	i -= nf;
+	if (i < np)
+		return propagation_opts[i].name;
+	i -= np;
+	return i < nr ? runtime_opts[i] : NULL;
+}

@@ -229,9 +229,19 @@ int oci_cap_count(void);
  * spec parser and by tests. Returns -1 with *err set for a bad size=/mode=. */
 int oci_mount_add_option(struct oci_mount *m, const char *opt, struct error **err);
 
+/* The i-th mount option we know (flags, propagation, runtime extensions),
+ * NULL past the end; for `features`. */
+const char *oci_mount_option_name(size_t i);
+
 /* The default config.json of `cvisor spec` (runc's), pretty-printed; rootless
  * adds a user namespace mapping the caller's ids. Caller frees. */
 char *oci_spec_default_json(bool rootless);
+/* Writes that default to BUNDLE/config.json (bundle NULL = "."); refuses to
+ * overwrite an existing one, as runc does. */
+int oci_spec_write_default(const char *bundle, bool rootless, struct error **err);
+
+/* runc's `features` document: what this runtime accepts. Caller frees. */
+char *oci_features_json(void);
 
 /* Frees a NULL-terminated string vector. */
 void oci_strv_free(char **v);

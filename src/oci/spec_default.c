@@ -2,11 +2,15 @@
  * The rootless variant follows `runc spec --rootless`: a user namespace
  * mapping the caller's ids, no network namespace, /sys bind-mounted, no
  * cgroup mount, no devpts gid and no resources. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/cleanup.h"
 #include "oci/spec.h"
 
 static const char default_spec[] =
@@ -116,4 +120,29 @@ char *oci_spec_default_json(bool rootless)
 	char *s = json_dumps(spec, JSON_INDENT(8) | JSON_PRESERVE_ORDER);
 	json_decref(spec);
 	return s;
+}
+
+int oci_spec_write_default(const char *bundle, bool rootless, struct error **err)
+{
+	cleanup_free char *path = NULL, *json = oci_spec_default_json(rootless);
+	if (!json || asprintf(&path, "%s/config.json", bundle ? bundle : ".") < 0)
+		return error_set(err, ENOMEM, "default spec");
+	cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return error_set(err, EEXIST, "`%s` exists; remove it first", path);
+		return error_set(err, errno, "create `%s`", path);
+	}
+	size_t len = strlen(json), off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, json + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return error_set(err, errno, "write `%s`", path);
+		off += (size_t)w;
+	}
+	if (write(fd, "\n", 1) != 1)
+		return error_set(err, errno, "write `%s`", path);
+	return 0;
 }

@@ -109,4 +109,10 @@ enum oci_list_format {
 int oci_state_print_list(FILE *out, struct oci_state **v, size_t n, enum oci_list_format fmt,
 			 bool quiet, struct error **err);
 
+/* `cvisor state ID`: loads the container and prints oci_state_json(). */
+int oci_state_print(const char *root, const char *id, FILE *out, struct error **err);
+/* `cvisor list`: every container under root, as oci_state_print_list(). */
+int oci_list_print(const char *root, FILE *out, enum oci_list_format fmt, bool quiet,
+		   struct error **err);
+
 #endif

@@ -125,3 +125,29 @@ int oci_state_print_list(FILE *out, struct oci_state **v, size_t n, enum oci_lis
 	free(s);
 	return 0;
 }
+
+int oci_state_print(const char *root, const char *id, FILE *out, struct error **err)
+{
+	struct oci_state *st;
+	if (oci_state_load(root, id, &st, err) < 0)
+		return -1;
+	char *s = oci_state_json(st);
+	oci_state_free(st);
+	if (!s)
+		return error_set(err, ENOMEM, "state of `%s`", id);
+	fprintf(out, "%s\n", s);
+	free(s);
+	return 0;
+}
+
+int oci_list_print(const char *root, FILE *out, enum oci_list_format fmt, bool quiet,
+		   struct error **err)
+{
+	struct oci_state **v;
+	size_t n;
+	if (oci_state_list(root, &v, &n, err) < 0)
+		return -1;
+	int rc = oci_state_print_list(out, v, n, fmt, quiet, err);
+	oci_state_list_free(v, n);
+	return rc;
+}

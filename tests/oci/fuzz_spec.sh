@@ -17,7 +17,7 @@ fi
 srcs=$(ls src/oci/*.c src/lib/error.c src/lib/log.c)
 clang -std=gnu17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all tests/fuzz/fuzz_oci_spec.c $srcs \
-	-o "$out/fuzz_oci_spec" $(pkg-config --libs jansson) || exit 1
+	-o "$out/fuzz_oci_spec" $(pkg-config --libs jansson libseccomp) || exit 1
 
 corpus=$out/corpus_oci_spec
 mkdir -p "$corpus"
