@@ -36,6 +36,13 @@ static void cleanup(void)
 		cgroup_remove(cg, NULL);
 		cgroup_free(cg);
 	}
+	char v2[96];
+	snprintf(v2, sizeof(v2), "%s-v2", parent);
+	if (cgroup_open(v2, &cg, NULL) == 0) {
+		if (cg->v2_dir)
+			rmdir(cg->v2_dir);
+		cgroup_free(cg);
+	}
 	if (cgroup_open(parent, &cg, NULL) == 0) {
 		cgroup_remove(cg, NULL);
 		cgroup_free(cg);
@@ -220,11 +227,78 @@ static void test_lifecycle(void **state)
 	cgroup_free(cg);
 }
 
+/* The v2 code paths on the cgroup2 tree of a hybrid host: freeze, kill
+ * and cpu.stat are core cgroup2 files, present without any controller. The
+ * directory is made by hand so no controller gets enabled on the host. */
+static void test_v2_core(void **state)
+{
+	if (geteuid() != 0 || cgroup_detect() != CGROUP_HYBRID) {
+		print_message("skipped: needs root on a hybrid cgroup host\n");
+		skip();
+	}
+	char path[96];
+	snprintf(path, sizeof(path), "%s-v2", parent);
+	struct cgroup *cg = NULL;
+	struct error *err = NULL;
+	assert_int_equal(cgroup_open(path, &cg, &err), 0);
+	for (int i = 0; i < CG1_N; i++) {
+		free(cg->v1_dir[i]);
+		cg->v1_dir[i] = NULL;
+	}
+	cg->mode = CGROUP_V2;
+	char events[256];
+	snprintf(events, sizeof(events), "%s/cgroup.kill", cg->v2_dir);
+	if (mkdir(cg->v2_dir, 0755) < 0 || access(events, F_OK) < 0) {
+		rmdir(cg->v2_dir);
+		cgroup_free(cg);
+		print_message("skipped: no cgroup.kill in the cgroup2 tree\n");
+		skip();
+	}
+	child = fork();
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	if (cgroup_add_pid(cg, child, &err) < 0)
+		fail_msg("add pid: %s", err->msg);
+	pid_t *pids;
+	size_t n;
+	assert_int_equal(cgroup_pids(cg, &pids, &n, &err), 0);
+	assert_int_equal(n, 1);
+	free(pids);
+	if (cgroup_freeze(cg, true, &err) < 0)
+		fail_msg("freeze: %s", err->msg);
+	uint64_t frozen = 0;
+	assert_int_equal(cg_read_key(cg->v2_dir, "cgroup.events", "frozen", &frozen), 0);
+	assert_int_equal(frozen, 1);
+	if (cgroup_freeze(cg, false, &err) < 0)
+		fail_msg("thaw: %s", err->msg);
+	struct cgroup_stats st;
+	assert_int_equal(cgroup_stats(cg, &st, &err), 0);
+	/* No pids controller here: the limit write must fail, naming the file. */
+	struct oci_resources r = {.has_pids_limit = true, .pids_limit = 5};
+	assert_int_equal(cgroup_apply(cg, &r, &err), -1);
+	assert_non_null(strstr(err->msg, "pids.max"));
+	error_free(err);
+	err = NULL;
+	if (cgroup_kill(cg, SIGKILL, &err) < 0)
+		fail_msg("kill: %s", err->msg);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	child = -1;
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	if (cgroup_remove(cg, &err) < 0)
+		fail_msg("remove: %s", err->msg);
+	assert_false(dir_exists(cg->v2_dir));
+	cgroup_free(cg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_paths),
 	    cmocka_unit_test(test_lifecycle),
+	    cmocka_unit_test(test_v2_core),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
