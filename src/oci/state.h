@@ -49,6 +49,13 @@ struct oci_state {
 	char *cgroup_path;	 /* the container's cgroup, relative to the hierarchy */
 };
 
+/* A fresh state for container id from its spec: status `creating`, no pid
+ * yet, bundle made absolute, rootfs = root.path resolved against the
+ * bundle, created = now, owner = the caller's user name, annotations
+ * copied. The caller fills pid, pid_start_time and the cvisor fields. */
+int oci_state_new(const struct oci_spec *spec, const char *id, const char *bundle,
+		  struct oci_state **out, struct error **err);
+
 /* Checks a container id: 1..255 characters of [A-Za-z0-9_+.-], not `.` or
  * `..` (runc's rule), so it is always one safe path component. */
 int oci_id_validate(const char *id, struct error **err);

@@ -294,13 +294,47 @@ static void test_time(void **state)
 		assert_true(t[strlen(t) - 2] != '0');
 }
 
+static void test_state_new(void **state)
+{
+	const char *json = "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
+			   "\"annotations\":{\"a\":\"b\"}}";
+	struct oci_spec *spec = NULL;
+	struct error *err = NULL;
+	assert_int_equal(oci_spec_parse(json, strlen(json), "config.json", &spec, &err), 0);
+	char bundle[128], rootfs[160];
+	snprintf(bundle, sizeof(bundle), "%s/bundle", root);
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
+	mkdir(bundle, 0755);
+	mkdir(rootfs, 0755);
+	struct oci_state *st = NULL;
+	assert_int_equal(oci_state_new(spec, "new1", bundle, &st, &err), 0);
+	assert_string_equal(st->id, "new1");
+	assert_string_equal(st->bundle, bundle);
+	assert_string_equal(st->rootfs, rootfs);
+	assert_string_equal(st->oci_version, "1.0.2");
+	assert_int_equal(st->status, OCI_STATUS_CREATING);
+	assert_int_equal(st->pid, 0);
+	assert_non_null(st->owner);
+	assert_int_equal(st->n_annotations, 1);
+	assert_string_equal(st->annotations[0].value, "b");
+	assert_int_equal(oci_state_status(st), OCI_STATUS_CREATING);
+	oci_state_free(st);
+	assert_int_equal(oci_state_new(spec, "bad/id", bundle, &st, &err), -1);
+	error_free(err);
+	err = NULL;
+	assert_int_equal(oci_state_new(spec, "x", "/nonexistent/bundle", &st, &err), -1);
+	assert_non_null(strstr(err->msg, "`/nonexistent/bundle`"));
+	error_free(err);
+	oci_spec_free(spec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ids),		cmocka_unit_test(test_save_load),
 	    cmocka_unit_test(test_load_errors), cmocka_unit_test(test_status),
 	    cmocka_unit_test(test_list),	cmocka_unit_test(test_lock_and_delete),
-	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_time),	cmocka_unit_test(test_state_new),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
