@@ -78,6 +78,11 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, struct error **err);
 /* The pids in the cgroup; caller frees *out. */
 int cgroup_pids(struct cgroup *cg, pid_t **out, size_t *n, struct error **err);
 int cgroup_stats(struct cgroup *cg, struct cgroup_stats *st, struct error **err);
+/* One `cvisor events --stats` line for container id: runc's
+ * {"type":"stats","id":...,"data":{"cpu":...,"memory":...,"pids":...}}.
+ * Values beyond int64 (an unlimited v2 limit) print as INT64_MAX. Caller
+ * frees. */
+char *cgroup_stats_event_json(const char *id, const struct cgroup_stats *st);
 /* Freezes (true) or thaws (false), waiting until the kernel is done. */
 int cgroup_freeze(struct cgroup *cg, bool frozen, struct error **err);
 /* Sends sig to every process in the cgroup (frozen meanwhile so none

@@ -293,10 +293,31 @@ static void test_v2_core(void **state)
 	cgroup_free(cg);
 }
 
+static void test_stats_json(void **state)
+{
+	struct cgroup_stats st = {.memory_usage = 1000,
+				  .memory_max_usage = 2000,
+				  .memory_limit = UINT64_MAX,
+				  .pids_current = 3,
+				  .pids_limit = 50,
+				  .cpu_usage_ns = 123456789,
+				  .cpu_user_ns = 100,
+				  .cpu_system_ns = 200};
+	char *s = cgroup_stats_event_json("c1", &st);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "{\"type\":\"stats\",\"id\":\"c1\",\"data\":{\"cpu\":"));
+	assert_non_null(strstr(s, "\"usage\":{\"total\":123456789,\"kernel\":200,\"user\":100}"));
+	assert_non_null(
+	    strstr(s, "\"usage\":{\"limit\":9223372036854775807,\"usage\":1000,\"max\":2000"));
+	assert_non_null(strstr(s, "\"pids\":{\"current\":3,\"limit\":50}"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_paths),
+	    cmocka_unit_test(test_stats_json),
 	    cmocka_unit_test(test_lifecycle),
 	    cmocka_unit_test(test_v2_core),
 	};
