@@ -39,14 +39,15 @@ int oj_read_file(const char *path, size_t max, char **out, size_t *len, struct e
 		return error_set(err, 0, "`%s` is not a regular file", path);
 	if ((uint64_t)st.st_size > max)
 		return error_set(err, EFBIG, "`%s` is larger than %zu bytes", path, max);
-	size_t cap = (size_t)st.st_size + 1, n = 0;
+	/* One spare byte beyond the size: EOF is then seen without growing. */
+	size_t cap = (size_t)st.st_size + 2, n = 0;
 	cleanup_free char *buf = malloc(cap);
 	if (!buf)
 		return error_set(err, ENOMEM, "read `%s`", path);
 	for (;;) {
 		if (n + 1 >= cap) {
 			/* The file grew while we read it. */
-			if (cap > max)
+			if (n > max)
 				return error_set(err, EFBIG, "`%s` is larger than %zu bytes", path,
 						 max);
 			char *nb = realloc(buf, cap * 2);
@@ -64,10 +65,38 @@ int oj_read_file(const char *path, size_t max, char **out, size_t *len, struct e
 			break;
 		n += (size_t)r;
 	}
+	if (n > max)
+		return error_set(err, EFBIG, "`%s` is larger than %zu bytes", path, max);
 	buf[n] = 0;
 	*out = steal_ptr(buf);
 	*len = n;
 	return 0;
+}
+
+void oj_reals_to_ints(json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v)
+		{
+			int64_t x;
+			if (json_is_real(v) && oj_num_to_int64(v, &x) == 0)
+				json_object_set_new(j, k, json_integer(x));
+			else
+				oj_reals_to_ints(v);
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+		{
+			int64_t x;
+			if (json_is_real(v) && oj_num_to_int64(v, &x) == 0)
+				json_array_set_new(j, i, json_integer(x));
+			else
+				oj_reals_to_ints(v);
+		}
+	}
 }
 
 const char *oj_path(char *buf, size_t size, const char *parent, const char *key)

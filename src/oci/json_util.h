@@ -18,6 +18,9 @@
 /* Parses a JSON document; integers beyond int64 (18446744073709551615 for
  * an unlimited rlimit) are retried as reals rather than refused. */
 json_t *oj_loads(const char *buf, size_t len, struct error **err);
+/* Turns integral reals (left by oj_loads' fallback) back into integers in
+ * a subtree about to be re-serialized; ones beyond int64 stay reals. */
+void oj_reals_to_ints(json_t *j);
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
 int oj_read_file(const char *path, size_t max, char **out, size_t *len, struct error **err);
 

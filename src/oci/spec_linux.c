@@ -281,6 +281,8 @@ int oci_linux_from_json(json_t *j, struct oci_linux *l, struct error **err)
 	json_t *sec;
 	if (oj_object(j, "linux", "seccomp", &sec, err) < 0)
 		return -1;
+	if (sec)
+		oj_reals_to_ints(sec);
 	if (sec && !(l->seccomp_json = json_dumps(sec, JSON_COMPACT)))
 		return error_set(err, ENOMEM, "`linux.seccomp`");
 	return 0;

@@ -400,6 +400,20 @@ static void test_caps_table(void **state)
 	assert_string_equal(oci_hook_kind_name(OCI_HOOK_CREATE_RUNTIME), "createRuntime");
 }
 
+/* An unlimited rlimit (2^64-1) makes the parser read numbers as reals;
+ * seccomp's raw JSON must still carry integers. */
+static void test_seccomp_ints_after_overflow(void **state)
+{
+	struct oci_spec *s = parse_ok(
+	    "{" MIN ",\"process\":{\"args\":[\"x\"],\"rlimits\":[{\"type\":\"RLIMIT_CORE\","
+	    "\"soft\":18446744073709551615,\"hard\":18446744073709551615}]},"
+	    "\"linux\":{\"seccomp\":{\"syscalls\":[{\"names\":[\"personality\"],"
+	    "\"args\":[{\"index\":0,\"value\":131072,\"op\":\"SCMP_CMP_EQ\"}]}]}}}");
+	assert_non_null(strstr(s->linux_.seccomp_json, "\"index\":0,"));
+	assert_non_null(strstr(s->linux_.seccomp_json, "\"value\":131072,"));
+	oci_spec_free(s);
+}
+
 static void test_load_missing(void **state)
 {
 	struct oci_spec *s = NULL;
@@ -412,11 +426,16 @@ static void test_load_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_default_spec),     cmocka_unit_test(test_default_rootless),
-	    cmocka_unit_test(test_full_spec),	     cmocka_unit_test(test_broken_specs),
-	    cmocka_unit_test(test_nulls_are_absent), cmocka_unit_test(test_process_json),
-	    cmocka_unit_test(test_mount_options),    cmocka_unit_test(test_caps_table),
+	    cmocka_unit_test(test_default_spec),
+	    cmocka_unit_test(test_default_rootless),
+	    cmocka_unit_test(test_full_spec),
+	    cmocka_unit_test(test_broken_specs),
+	    cmocka_unit_test(test_nulls_are_absent),
+	    cmocka_unit_test(test_process_json),
+	    cmocka_unit_test(test_mount_options),
+	    cmocka_unit_test(test_caps_table),
 	    cmocka_unit_test(test_load_missing),
+	    cmocka_unit_test(test_seccomp_ints_after_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
