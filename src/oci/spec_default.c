@@ -77,7 +77,7 @@ static void make_rootless(json_t *spec)
 	json_array_foreach(old, i, e)
 	{
 		const char *t = json_string_value(json_object_get(e, "type"));
-		if (t && strcmp(t, "network") != 0 && strcmp(t, "cgroup") != 0)
+		if (t && strcmp(t, "network") != 0 && strcmp(t, "user") != 0)
 			json_array_append(ns, e);
 	}
 	json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
