@@ -15,6 +15,10 @@
 const struct command commands[] = {
 	{"do", cmd_do, "run a host command in a sandbox over the host root (read-only + memory overlay)"},
 	{"help", cmd_help, "show help; `help syscalls` prints the system call table"},
+	{"spec", cmd_spec, "write a default config.json (--bundle DIR, --rootless)"},
+	{"features", cmd_features, "print the features this runtime supports (JSON)"},
+	{"state", cmd_state, "print the state of a container (JSON)"},
+	{"list", cmd_list, "list containers (--format table|json, -q)"},
 	{NULL, NULL, NULL},
 };
 
