@@ -1,6 +1,7 @@
 /* The Sentry's entry point; see sentry.h. The root is the host's / read-only
- * (hostfs) with memory file systems on /tmp, /var/tmp, /run, /dev and an
- * empty /proc and /sys until those file systems exist. */
+ * (hostfs) under a memory overlay (tmpfs), so the host's files never change;
+ * /dev is the Sentry's own, /proc and /sys are empty until those file systems
+ * exist. */
 #include "sentry/sentry.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
+#include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
@@ -48,49 +50,27 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 	return err;
 }
 
-static int mount_tmpfs_path(struct mount *root, const char *parent, const char *name)
-{
-	struct dentry *p;
-	if (vfs_lookup_child(root->root, parent, &p))
-		return 0;
-	struct mount *m = root;
-	vfs_follow_mounts(&m, &p);
-	struct dentry *d;
-	int err = vfs_lookup_child(p, name, &d);
-	dentry_put(p);
-	if (err)
-		return 0;
-	struct inode *in = tmpfs_new(01777);
-	err = in ? vfs_mount_at(m, d, in, "tmpfs", 0) : -ENOMEM;
-	dentry_put(d);
-	return err;
-}
-
 static int build_fs(struct fs_context **out)
 {
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -errno;
-	struct inode *root = hostfs_new(rootfd, 1);
+	struct inode *lower = hostfs_new(rootfd, 1);
+	struct inode *upper = tmpfs_new(0755);
+	struct inode *root = lower && upper ? overlay_new(upper, lower) : NULL;
 	if (!root)
 		return -ENOMEM;
-	struct mount *m = vfs_mount_root(root, "/", 1);
+	struct mount *m = vfs_mount_root(root, "overlay", 0);
 	if (!m)
 		return -ENOMEM;
 	vfs_root_mount = m;
-	static const char *scratch[] = {"tmp", "run"};
-	for (size_t i = 0; i < sizeof(scratch) / sizeof(scratch[0]); i++) {
-		int err = mount_tmpfs(m, scratch[i], 01777, NULL);
-		if (err && err != -ENOENT)
-			return err;
-	}
-	mount_tmpfs_path(m, "var", "tmp");
 	struct inode *dev;
 	int err = mount_tmpfs(m, "dev", 0755, &dev);
 	if (!err)
 		err = devfs_populate(dev);
 	if (err && err != -ENOENT)
 		return err;
+	/* the host's /proc and /sys must never show through */
 	mount_tmpfs(m, "proc", 0555, NULL);
 	mount_tmpfs(m, "sys", 0555, NULL);
 	*out = fs_context_new(m, m->root);

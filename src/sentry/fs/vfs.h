@@ -103,9 +103,12 @@ struct inode {
 	uint64_t blocks;
 	uint64_t rdev;
 	uint64_t dev; /* st_dev if not the fs's (host files keep the host's) */
+	unsigned iflags; /* IFLAG_* */
 	struct timespec atime, mtime, ctime, btime;
 	void *priv;
 };
+
+#define IFLAG_OPAQUE 0x1 /* an overlay upper directory hiding its lower one */
 
 struct dentry {
 	int refs;

@@ -50,7 +50,7 @@ void syscall_dispatch(struct task *t)
 	} else {
 		if (nr >= 0 && nr < SYSCALL_NAMES_MAX && !warned[nr]) {
 			warned[nr] = 1;
-			log_warn("unsupported system call %s (%ld)", name_of(nr), nr);
+			log_info("unsupported system call %s (%ld)", name_of(nr), nr);
 		}
 		ret = -ENOSYS;
 	}
