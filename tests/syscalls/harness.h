@@ -38,7 +38,7 @@ static int h_failures;      /* failed checks, whole program */
 static int h_test_failures; /* failed checks in the current test */
 static int h_tests, h_tests_failed;
 
-static void h_fail(const char *file, int line, const char *what, int err)
+static __attribute__((unused)) void h_fail(const char *file, int line, const char *what, int err)
 {
 	h_failures++;
 	h_test_failures++;
@@ -55,7 +55,6 @@ static void h_fail(const char *file, int line, const char *what, int err)
 
 #define CHECK_EQ(a, b)                                                                             \
 	do {                                                                                       \
-		errno = 0;                                                                         \
 		long long h_a = (long long)(a), h_b = (long long)(b);                              \
 		if (h_a != h_b) {                                                                  \
 			int h_e = errno;                                                           \
@@ -119,7 +118,7 @@ static void h_fail(const char *file, int line, const char *what, int err)
 static char h_scratch[256];
 static pid_t h_scratch_owner;
 
-static int h_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static __attribute__((unused)) int h_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -128,14 +127,14 @@ static int h_rm(const char *path, const struct stat *st, int flag, struct FTW *f
 	return 0;
 }
 
-static void h_cleanup(void)
+static __attribute__((unused)) void h_cleanup(void)
 {
 	if (h_scratch[0] && getpid() == h_scratch_owner)
 		nftw(h_scratch, h_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* A fresh, empty directory under /tmp, removed at exit. */
-static const char *scratch_dir(void)
+static __attribute__((unused)) const char *scratch_dir(void)
 {
 	if (!h_scratch[0]) {
 		strcpy(h_scratch, "/tmp/cvisor-test-XXXXXX");
@@ -150,7 +149,7 @@ static const char *scratch_dir(void)
 }
 
 /* Joins the scratch dir and a name into a static rotating buffer. */
-static const char *scratch_path(const char *name)
+static __attribute__((unused)) const char *scratch_path(const char *name)
 {
 	static char bufs[8][512];
 	static int n;
@@ -159,14 +158,14 @@ static const char *scratch_path(const char *name)
 	return b;
 }
 
-static inline double now_sec(clockid_t clk)
+static inline __attribute__((unused)) double now_sec(clockid_t clk)
 {
 	struct timespec ts;
 	clock_gettime(clk, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int done(void)
+static __attribute__((unused)) int done(void)
 {
 	printf("1..%d\n# %d of %d tests failed, %d failed checks\n", h_tests, h_tests_failed,
 	       h_tests, h_failures);
@@ -175,7 +174,7 @@ static int done(void)
 }
 
 /* An address no program maps: pointer arguments here must give EFAULT. */
-static inline void *h_bad_ptr(void)
+static inline __attribute__((unused)) void *h_bad_ptr(void)
 {
 	volatile uintptr_t p = 8; /* opaque to the compiler's buffer checks */
 	return (void *)p;
