@@ -115,7 +115,8 @@ static void op_mmap(long n)
 {
 	size_t len = 1 << 20;
 	for (long i = 0; i < n; i++) {
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p =
+		    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap");
 		p[0] = 1; /* one page fault */
@@ -147,9 +148,9 @@ static const struct {
 	void (*op)(long);
 	long batch; /* iterations between clock reads */
 } modes[] = {
-	{"getppid", op_getppid, 256}, {"devnull", op_devnull, 256}, {"pipe", op_pipe, 32},
-	{"fork", op_fork, 1},	      {"forkexec", op_forkexec, 1}, {"mmap", op_mmap, 16},
-	{"open", op_open, 64},	      {"stat", op_stat, 64},
+    {"getppid", op_getppid, 256}, {"devnull", op_devnull, 256}, {"pipe", op_pipe, 32},
+    {"fork", op_fork, 1},	  {"forkexec", op_forkexec, 1}, {"mmap", op_mmap, 16},
+    {"open", op_open, 64},	  {"stat", op_stat, 64},
 };
 
 int main(int argc, char **argv)

@@ -163,8 +163,8 @@ TEST(tty_and_listing)
 	int st;
 	CHECK_EQ(waitpid(pid, &st, 0), pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	const char *must[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
-			      "/dev/urandom", "/dev/tty", "/dev/ptmx", "/dev/shm", "/dev/pts"};
+	const char *must[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+			      "/dev/tty",  "/dev/ptmx", "/dev/shm",  "/dev/pts"};
 	for (unsigned i = 0; i < sizeof(must) / sizeof(must[0]); i++) {
 		struct stat s;
 		if (stat(must[i], &s) != 0)

@@ -344,13 +344,13 @@ TEST(dirs_and_names)
 	/* renameat2 RENAME_NOREPLACE and RENAME_EXCHANGE */
 	close(CHECK_OK(make_file("n1", "n1")));
 	close(CHECK_OK(make_file("n2", "n2")));
-	CHECK_ERR(renameat2(AT_FDCWD, scratch_path("n1"), AT_FDCWD, scratch_path("n2"),
-			    RENAME_NOREPLACE),
-		  EEXIST);
+	CHECK_ERR(
+	    renameat2(AT_FDCWD, scratch_path("n1"), AT_FDCWD, scratch_path("n2"), RENAME_NOREPLACE),
+	    EEXIST);
 	CHECK_OK(renameat2(AT_FDCWD, scratch_path("n1"), AT_FDCWD, scratch_path("n3"),
 			   RENAME_NOREPLACE));
-	CHECK_OK(renameat2(AT_FDCWD, scratch_path("n3"), AT_FDCWD, scratch_path("n2"),
-			   RENAME_EXCHANGE));
+	CHECK_OK(
+	    renameat2(AT_FDCWD, scratch_path("n3"), AT_FDCWD, scratch_path("n2"), RENAME_EXCHANGE));
 	CHECK_EQ(read_all(scratch_path("n2"), buf, sizeof(buf)), 2);
 	CHECK_STR(buf, "n1");
 	CHECK_EQ(read_all(scratch_path("n3"), buf, sizeof(buf)), 2);

@@ -34,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int h_failures;      /* failed checks, whole program */
+static int h_failures;	    /* failed checks, whole program */
 static int h_test_failures; /* failed checks in the current test */
 static int h_tests, h_tests_failed;
 
@@ -111,14 +111,15 @@ static __attribute__((unused)) void h_fail(const char *file, int line, const cha
 		test_##name();                                                                     \
 		if (h_test_failures)                                                               \
 			h_tests_failed++;                                                          \
-		printf("%sok %d - %s\n", h_test_failures ? "not " : "", h_tests, #name);          \
+		printf("%sok %d - %s\n", h_test_failures ? "not " : "", h_tests, #name);           \
 		fflush(stdout);                                                                    \
 	} while (0)
 
 static char h_scratch[256];
 static pid_t h_scratch_owner;
 
-static __attribute__((unused)) int h_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static __attribute__((unused)) int h_rm(const char *path, const struct stat *st, int flag,
+					struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;

@@ -98,15 +98,15 @@ TEST(anon)
 	CHECK(mmap(NULL, page, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL);
 	CHECK(mmap(NULL, page, PROT_READ, MAP_PRIVATE, -1, 0) == MAP_FAILED && errno == EBADF);
 	CHECK(mmap((void *)1, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
-		      MAP_FAILED &&
+		  MAP_FAILED &&
 	      errno == EINVAL);
 	CHECK_ERR(munmap((void *)((uintptr_t)p + 1), page), EINVAL);
 	CHECK_OK(munmap(p, n)); /* unmapping nothing is fine */
 
 	/* a big sparse mapping costs nothing until touched */
 	size_t big = (size_t)1 << 32;
-	char *b = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	char *b = mmap(NULL, big, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	CHECK(b != MAP_FAILED);
 	b[0] = 1;
 	b[big - 1] = 2;
@@ -184,7 +184,10 @@ TEST(file_mappings)
 	fd = CHECK_OK(open("/bin/sh", O_RDONLY));
 	unsigned char *e = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
 	CHECK(e != MAP_FAILED);
-	CHECK(memcmp(e, "\x7f" "ELF", 4) == 0);
+	CHECK(memcmp(e,
+		     "\x7f"
+		     "ELF",
+		     4) == 0);
 	munmap(e, page);
 	close(fd);
 	free(buf);
@@ -205,7 +208,7 @@ TEST(fixed_and_holes)
 	CHECK_EQ(p[4 * page], 'x');
 	/* MAP_FIXED_NOREPLACE on an existing mapping fails */
 	CHECK(mmap(p, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) ==
-		      MAP_FAILED &&
+		  MAP_FAILED &&
 	      errno == EEXIST);
 
 	/* punch a hole: the hole faults, the neighbours do not */
@@ -219,7 +222,8 @@ TEST(fixed_and_holes)
 	CHECK(!in_maps(p + 5 * page, NULL));
 	CHECK(in_maps(p + 6 * page, "rw-p"));
 	/* a hint address that is free is honoured by MAP_FIXED */
-	char *h = mmap(p + 5 * page, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	char *h =
+	    mmap(p + 5 * page, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	CHECK(h == p + 5 * page);
 	CHECK(!faults_on(h, 0));
 	CHECK(faults_on(h, 1) == SIGSEGV);
@@ -254,7 +258,8 @@ TEST(mprotect)
 
 	/* executable code in an anonymous mapping: mov $42,%eax; ret */
 	unsigned char code[] = {0xb8, 42, 0, 0, 0, 0xc3};
-	unsigned char *x = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *x =
+	    mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memcpy(x, code, sizeof(code));
 	CHECK_OK(mprotect(x, page, PROT_READ | PROT_EXEC));
 	int (*fn)(void) = (int (*)(void))x;
@@ -300,7 +305,8 @@ TEST(mremap)
 	/* growing in place fails when the next page is taken */
 	char *a = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK_OK(munmap(a + page, page));
-	char *blk = mmap(a + 2 * page, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	char *blk =
+	    mmap(a + 2 * page, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	CHECK(blk == a + 2 * page);
 	CHECK(mremap(a, page, 2 * page, 0) != MAP_FAILED); /* the hole fits one page */
 	CHECK(mremap(a, 2 * page, 3 * page, 0) == MAP_FAILED && errno == ENOMEM);

@@ -99,7 +99,10 @@ TEST(exe_and_cwd)
 	CHECK(fd >= 0);
 	char magic[4];
 	CHECK_EQ(read(fd, magic, 4), 4);
-	CHECK(memcmp(magic, "\x7f" "ELF", 4) == 0);
+	CHECK(memcmp(magic,
+		     "\x7f"
+		     "ELF",
+		     4) == 0);
 	close(fd);
 	char cwd[4096];
 	CHECK_OK(chdir(scratch_dir()));

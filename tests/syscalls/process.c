@@ -139,8 +139,9 @@ TEST(execve)
 	/* argv and envp reach the new program */
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = {"sh", "-c", "test \"$FOO\" = bar && test \"$0\" = zero && exit $1",
-				"zero", "5", NULL};
+		char *argv[] = {
+		    "sh",   "-c", "test \"$FOO\" = bar && test \"$0\" = zero && exit $1",
+		    "zero", "5",  NULL};
 		char *envp[] = {"FOO=bar", "PATH=/usr/bin:/bin", NULL};
 		execve("/bin/sh", argv, envp);
 		_exit(127);
@@ -153,8 +154,8 @@ TEST(execve)
 	int keep = CHECK_OK(open("/dev/null", O_WRONLY));
 	int gone = CHECK_OK(open("/dev/null", O_WRONLY | O_CLOEXEC));
 	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "exec 2>/dev/null; echo >&%d || exit 3; echo >&%d && exit 4; exit 0",
-		 keep, gone);
+	snprintf(cmd, sizeof(cmd),
+		 "exec 2>/dev/null; echo >&%d || exit 3; echo >&%d && exit 4; exit 0", keep, gone);
 	pid = fork();
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -174,7 +175,11 @@ TEST(execve)
 	CHECK_ERR(execve(BAD_PTR, argv, environ), EFAULT);
 	const char *np = scratch_path("noexec");
 	int fd = CHECK_OK(open(np, O_CREAT | O_WRONLY, 0755));
-	CHECK_EQ(write(fd, "\x7f" "ELFgarbage", 11), 11);
+	CHECK_EQ(write(fd,
+		       "\x7f"
+		       "ELFgarbage",
+		       11),
+		 11);
 	close(fd);
 	CHECK_ERR(execve(np, argv, environ), ENOEXEC);
 
@@ -235,7 +240,9 @@ TEST(wnohang_and_waitid)
 
 TEST(many_children)
 {
-	enum { N = 40 };
+	enum {
+		N = 40
+	};
 	pid_t pids[N];
 	for (int i = 0; i < N; i++) {
 		pids[i] = fork();

@@ -17,7 +17,11 @@
 #include <sys/wait.h>
 
 /* Rounding mode of SSE (MXCSR) and x87 (control word) without libm. */
-enum { RND_NEAREST = 0, RND_DOWN = 1, RND_UP = 2 };
+enum {
+	RND_NEAREST = 0,
+	RND_DOWN = 1,
+	RND_UP = 2
+};
 static int get_round(void)
 {
 	unsigned mx;
@@ -554,10 +558,10 @@ static void vec_roundtrip(const unsigned char *in, unsigned char *out, int width
 	if (width == 32) {
 #define L(n) "vmovdqu " #n "*32(%[in]), %%ymm" #n "\n\t"
 #define S(n) "vmovdqu %%ymm" #n ", " #n "*32(%[out])\n\t"
-		__asm__ volatile(L(0) L(1) L(2) L(3) L(4) L(5) L(6) L(7) L(8) L(9) L(10) L(11)
-					 L(12) L(13) L(14) L(15) "syscall\n\t" S(0) S(1) S(2) S(3)
-					     S(4) S(5) S(6) S(7) S(8) S(9) S(10) S(11) S(12) S(13)
-						 S(14) S(15) "vzeroupper\n\t"
+		__asm__ volatile(L(0) L(1) L(2) L(3) L(4) L(5) L(6) L(7) L(8) L(9) L(10) L(11) L(12)
+				     L(13) L(14) L(15) "syscall\n\t" S(0) S(1) S(2) S(3) S(4) S(5)
+					 S(6) S(7) S(8) S(9) S(10) S(11) S(12) S(13) S(14)
+					     S(15) "vzeroupper\n\t"
 				 : "+a"(nr)
 				 : [in] "r"(in), [out] "r"(out), "D"(pid), "S"(sig)
 				 : "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
@@ -568,10 +572,9 @@ static void vec_roundtrip(const unsigned char *in, unsigned char *out, int width
 	} else {
 #define L(n) "movdqu " #n "*16(%[in]), %%xmm" #n "\n\t"
 #define S(n) "movdqu %%xmm" #n ", " #n "*16(%[out])\n\t"
-		__asm__ volatile(L(0) L(1) L(2) L(3) L(4) L(5) L(6) L(7) L(8) L(9) L(10) L(11)
-					 L(12) L(13) L(14) L(15) "syscall\n\t" S(0) S(1) S(2) S(3)
-					     S(4) S(5) S(6) S(7) S(8) S(9) S(10) S(11) S(12) S(13)
-						 S(14) S(15)
+		__asm__ volatile(L(0) L(1) L(2) L(3) L(4) L(5) L(6) L(7) L(8) L(9) L(10) L(11) L(12)
+				     L(13) L(14) L(15) "syscall\n\t" S(0) S(1) S(2) S(3) S(4) S(5)
+					 S(6) S(7) S(8) S(9) S(10) S(11) S(12) S(13) S(14) S(15)
 				 : "+a"(nr)
 				 : [in] "r"(in), [out] "r"(out), "D"(pid), "S"(sig)
 				 : "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",

@@ -261,7 +261,8 @@ TEST(abstract)
 	socklen_t fl = sizeof(from);
 	CHECK_EQ(recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl), 2);
 	CHECK_EQ(fl, sal);
-	CHECK(memcmp(from.sun_path, sa.sun_path, sal - offsetof(struct sockaddr_un, sun_path)) == 0);
+	CHECK(memcmp(from.sun_path, sa.sun_path, sal - offsetof(struct sockaddr_un, sun_path)) ==
+	      0);
 	close(r);
 	CHECK_ERR(sendto(w, "dg", 2, 0, (struct sockaddr *)&ra, ral), ECONNREFUSED);
 	close(w);
@@ -280,10 +281,8 @@ TEST(scm_rights)
 	char cbuf[CMSG_SPACE(sizeof(pass))];
 	memset(cbuf, 0, sizeof(cbuf));
 	struct iovec iov = {"F", 1};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -344,7 +343,7 @@ TEST(scm_rights)
 	char d;
 	struct iovec ri = {&d, 1};
 	struct msghdr rm = {
-		.msg_iov = &ri, .msg_iovlen = 1, .msg_control = cb2, .msg_controllen = sizeof(cb2)};
+	    .msg_iov = &ri, .msg_iovlen = 1, .msg_control = cb2, .msg_controllen = sizeof(cb2)};
 	CHECK_EQ(recvmsg(sv[1], &rm, 0), 1);
 	struct cmsghdr *rc = CMSG_FIRSTHDR(&rm);
 	CHECK(rc && rc->cmsg_type == SCM_CREDENTIALS);

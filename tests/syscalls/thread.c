@@ -22,7 +22,9 @@ static void *ret_arg(void *arg)
 
 TEST(create_join_many)
 {
-	enum { N = 64 };
+	enum {
+		N = 64
+	};
 	pthread_t t[N];
 	int ok = 0;
 	for (int i = 0; i < N; i++)
@@ -61,7 +63,10 @@ static void *inc(void *arg)
 	return NULL;
 }
 
-enum { PP_THREADS = 4, PP_ROUNDS = 500 };
+enum {
+	PP_THREADS = 4,
+	PP_ROUNDS = 500
+};
 static void *ping(void *arg)
 {
 	int me = (int)(long)arg;
@@ -78,7 +83,9 @@ static void *ping(void *arg)
 
 TEST(mutex_condvar)
 {
-	enum { N = 8 };
+	enum {
+		N = 8
+	};
 	pthread_t t[N];
 	counter = 0;
 	for (int i = 0; i < N; i++)
@@ -144,7 +151,9 @@ TEST(futex_raw)
 
 	/* real waiters woken one by one then all */
 	for (int shared = 0; shared < 2; shared++) {
-		enum { N = 6 };
+		enum {
+			N = 6
+		};
 		pthread_t t[N];
 		atomic_store(&fword, 0);
 		atomic_store(&woken, 0);
@@ -169,7 +178,8 @@ TEST(futex_raw)
 	}
 
 	/* a shared futex in MAP_SHARED memory works across fork */
-	atomic_int *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	atomic_int *sh =
+	    mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(sh != MAP_FAILED);
 	atomic_store(sh, 0);
 	pid_t pid = fork();
@@ -219,7 +229,9 @@ TEST(tids_and_tls)
 	main_tid = (pid_t)syscall(SYS_gettid);
 	CHECK_EQ(main_tid, getpid()); /* the leader's tid is the pid */
 	tls_value = 7;
-	enum { N = 16 };
+	enum {
+		N = 16
+	};
 	pthread_t t[N];
 	for (int i = 0; i < N; i++)
 		pthread_create(&t[i], NULL, tls_thread, (void *)(long)(i + 100));

@@ -21,9 +21,10 @@ static int fabs_ok(double d)
 TEST(clocks)
 {
 	struct timespec a, b, res;
-	clockid_t clocks[] = {CLOCK_REALTIME,	      CLOCK_MONOTONIC,		CLOCK_MONOTONIC_RAW,
-			      CLOCK_BOOTTIME,	      CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
-			      CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE};
+	clockid_t clocks[] = {CLOCK_REALTIME,		CLOCK_MONOTONIC,
+			      CLOCK_MONOTONIC_RAW,	CLOCK_BOOTTIME,
+			      CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID,
+			      CLOCK_REALTIME_COARSE,	CLOCK_MONOTONIC_COARSE};
 	for (unsigned i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
 		CHECK_OK(clock_gettime(clocks[i], &a));
 		CHECK(a.tv_nsec >= 0 && a.tv_nsec < 1000000000);
