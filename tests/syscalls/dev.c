@@ -105,7 +105,7 @@ TEST(random)
 		CHECK_EQ(major(st.st_rdev), 1);
 		CHECK_EQ(minor(st.st_rdev), k == 0 ? 9 : 8);
 		static unsigned char big[1 << 16];
-		CHECK_EQ(read(fd, big, sizeof(big)), sizeof(big));
+		CHECK(read(fd, big, sizeof(big)) > 0); /* large reads may be short */
 		close(fd);
 	}
 	/* writing to urandom is allowed (adds entropy) */
