@@ -41,7 +41,7 @@ sort -r -u src/c/unsorted | tr '\n' ' '; echo
 sort -t, -k2 -n <<<"$(printf 'a,3\nb,1\nc,2\n')"
 echo "== cp -r"; cp -r src copy; cp -a src archive
 diff -r src copy && echo "cp -r same"
-stat -c '%Y %a' archive/a/f1.txt copy/a/f1.txt
+stat -c '%Y %a' archive/a/f1.txt; stat -c '%a' copy/a/f1.txt
 [ -L archive/a/link ] && echo "cp -a keeps links"
 echo "== tar"; tar -cf t.tar --sort=name --mtime='2021-01-01' --owner=0 --group=0 --numeric-owner src
 tar -tvf t.tar | awk '{print $1, $3, $6}'
