@@ -139,14 +139,30 @@ label() {
 	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 } >"$OUT"
 cat "$OUT"
+# the goal: cvisor at least 4x faster than runsc on the system call rows
+TARGET_ROWS="getppid devnull pipe mmap open stat"
+verdict=""
 for row in $ROWS; do
 	n=$(cell native "$row")
 	c=fail r=n/a
 	[ $have_cvisor = 1 ] && c=$(cell cvisor "$row")
 	[ $have_runsc = 1 ] && r=$(cell runsc "$row")
-	line="| $(label "$row") | $n | $c | $r | $(ratio "$c" "$n") | $(ratio "$r" "$c") |"
+	rc=$(ratio "$r" "$c")
+	line="| $(label "$row") | $n | $c | $r | $(ratio "$c" "$n") | $rc |"
 	echo "$line" | tee -a "$OUT"
+	if [[ " $TARGET_ROWS " == *" $row "* ]] && [ $have_runsc = 1 ]; then
+		if [ "$rc" != - ] && awk -v x="$rc" 'BEGIN { exit !(x >= 4) }'; then
+			verdict+="$row: met (${rc}x); "
+		elif [ "$rc" = - ]; then
+			verdict+="$row: missed (no measurement); "
+		else
+			verdict+="$row: missed (${rc}x); "
+		fi
+	fi
 done
+if [ -n "$verdict" ]; then
+	printf '\nTarget runsc/cvisor >= 4 on system call rows: %s\n' "${verdict%; }" | tee -a "$OUT"
+fi
 for rt in native cvisor runsc; do
 	[ -s "$W/$rt.err" ] && { echo "bench: $rt stderr (last lines):"; tail -n 5 "$W/$rt.err"; } >&2
 done
