@@ -288,7 +288,7 @@ TEST(process_groups)
 	pid_t mypg = getpgrp();
 	CHECK_EQ(getpgid(0), mypg);
 	CHECK_EQ(getpgid(me), mypg);
-	CHECK(getsid(0) > 0);
+	CHECK(getsid(0) >= 0); /* 0 when the session lies outside our pid namespace */
 	int p[2], go[2];
 	CHECK_OK(pipe(p));
 	CHECK_OK(pipe(go));
