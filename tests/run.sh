@@ -56,7 +56,8 @@ for dir in apps oci security gofer; do
 	for t in tests/$dir/*.sh; do
 		[ -f "$t" ] || continue
 		timeout 600 bash "$t" >"$out" 2>&1
-		result "$dir/$(basename "$t" .sh)" $? "$out"
+		rc=$? # before the $(basename) below, which would reset $?
+		result "$dir/$(basename "$t" .sh)" $rc "$out"
 	done
 done
 
