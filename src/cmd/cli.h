@@ -31,6 +31,7 @@ struct command {
 
 int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_help(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];
 

@@ -15,6 +15,7 @@
 const struct command commands[] = {
 	{"do", cmd_do, "run a host command in a sandbox over the host root (read-only + memory overlay)"},
 	{"help", cmd_help, "show help; `help syscalls` prints the system call table"},
+	{"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
 	{NULL, NULL, NULL},
 };
 
