@@ -49,6 +49,8 @@ struct gconn {
 };
 
 /* node.c */
+/* openat2() of one name beneath dirfd, never following symlinks. */
+int gofer_openat(int dirfd, const char *name, int flags, mode_t mode);
 struct gnode *gnode_new(int fd, struct gnode *parent, const char *name);
 struct gnode *gnode_get(struct gnode *n);
 void gnode_put(struct gnode *n);
@@ -58,6 +60,8 @@ int gofer_name_ok(const char *name);
 int gnode_walk(struct gnode *from, const char *name, struct gnode **out);
 int gnode_child(struct gnode *dir, const char *name, struct gnode **out, struct p9_qid *q);
 int gnode_reopen(const struct gnode *n, int flags);
+/* 0 if fd is the file n names, else -ESTALE (it was replaced). */
+int gnode_same(const struct gnode *n, int fd);
 
 /* fid.c */
 struct gfid *gfid_find(struct gconn *c, uint32_t id);

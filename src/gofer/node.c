@@ -16,7 +16,7 @@
 
 #define RESOLVE_SAFE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-static int openat2_beneath(int dirfd, const char *name, int flags, mode_t mode)
+int gofer_openat(int dirfd, const char *name, int flags, mode_t mode)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
 			       .mode = (flags & O_CREAT) ? mode : 0,
@@ -94,7 +94,7 @@ int gnode_walk(struct gnode *from, const char *name, struct gnode **out)
 	int r = gofer_name_ok(name);
 	if (r < 0)
 		return r;
-	int fd = openat2_beneath(from->fd, name, O_PATH, 0);
+	int fd = gofer_openat(from->fd, name, O_PATH, 0);
 	if (fd < 0)
 		return fd;
 	*out = gnode_new(fd, from, name);
@@ -121,13 +121,15 @@ int gnode_child(struct gnode *dir, const char *name, struct gnode **out, struct 
 }
 
 /* Opens the file a node names for I/O. A directory reopens itself through
- * "."; anything else reopens by its name in its parent, beneath and without
- * following, and must still be the same inode, else ESTALE. Only regular
- * files and directories are opened: a device, fifo or socket node would
- * reach host objects or block the server. */
+ * "."; a file reopens by its name in its parent, beneath and without
+ * following, and must still be the same inode, else ESTALE. Until that is
+ * checked the open has no side effect: O_TRUNC is applied afterwards and
+ * O_NONBLOCK keeps a fifo swapped in meanwhile from blocking the server.
+ * Only regular files and directories are opened: a device, fifo or socket
+ * node would reach host objects or block the server. */
 int gnode_reopen(const struct gnode *n, int flags)
 {
-	struct stat st, st2;
+	struct stat st;
 	int r = gnode_stat(n, &st);
 	if (r < 0)
 		return r;
@@ -135,18 +137,29 @@ int gnode_reopen(const struct gnode *n, int flags)
 		return -ELOOP;
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return -EPERM;
-	int fd;
 	if (S_ISDIR(st.st_mode))
-		fd = openat2_beneath(n->fd, ".", flags | O_DIRECTORY, 0);
-	else if (n->parent)
-		fd = openat2_beneath(n->parent->fd, n->name, flags | O_NOCTTY, 0);
-	else
+		return gofer_openat(n->fd, ".", flags | O_DIRECTORY, 0);
+	if (!n->parent)
 		return -EPERM;
+	int fd =
+	    gofer_openat(n->parent->fd, n->name, (flags & ~O_TRUNC) | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
+	if ((r = gnode_same(n, fd)) < 0 ||
+	    (!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) ||
+	    ((flags & O_TRUNC) && ftruncate(fd, 0) < 0)) {
+		r = r < 0 ? r : -errno;
 		close(fd);
-		return -ESTALE;
+		return r;
 	}
 	return fd;
+}
+
+int gnode_same(const struct gnode *n, int fd)
+{
+	struct stat a, b;
+	if (fstat(fd, &a) < 0 || gnode_stat(n, &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev)
+		return -ESTALE;
+	return 0;
 }

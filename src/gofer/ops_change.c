@@ -18,8 +18,9 @@
 #define SYS_fchmodat2 452
 #endif
 
-/* The fid as a directory to change; also checks the export is writable. */
-static int dir_fid(struct gconn *c, uint32_t id, struct gfid **f)
+/* A fid whose file (or directory) is to change: the export must be
+ * writable. */
+static int mut_fid(struct gconn *c, uint32_t id, struct gfid **f)
 {
 	*f = gfid_find(c, id);
 	if (!*f)
@@ -46,7 +47,7 @@ int gop_mkdir(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tmkdir *m = &t->tmkdir;
 	struct gfid *d;
-	int err = dir_fid(c, m->dfid, &d);
+	int err = mut_fid(c, m->dfid, &d);
 	if (err < 0 || (err = gofer_name_ok(m->name)) < 0)
 		return err;
 	if (mkdirat(d->node->fd, m->name, m->mode & 07777) < 0)
@@ -58,7 +59,7 @@ int gop_symlink(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tsymlink *s = &t->tsymlink;
 	struct gfid *d;
-	int err = dir_fid(c, s->fid, &d);
+	int err = mut_fid(c, s->fid, &d);
 	if (err < 0 || (err = gofer_name_ok(s->name)) < 0)
 		return err;
 	/* The target is stored, never followed by the Gofer. */
@@ -71,7 +72,7 @@ int gop_mknod(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tmknod *m = &t->tmknod;
 	struct gfid *d;
-	int err = dir_fid(c, m->dfid, &d);
+	int err = mut_fid(c, m->dfid, &d);
 	if (err < 0 || (err = gofer_name_ok(m->name)) < 0)
 		return err;
 	mode_t type = m->mode & S_IFMT;
@@ -86,7 +87,7 @@ int gop_link(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tlink *l = &t->tlink;
 	struct gfid *d, *f = gfid_find(c, l->fid);
-	int err = dir_fid(c, l->dfid, &d);
+	int err = mut_fid(c, l->dfid, &d);
 	if (err < 0 || (err = gofer_name_ok(l->name)) < 0)
 		return err;
 	if (!f)
@@ -109,7 +110,7 @@ int gop_rename(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_trename *m = &t->trename;
 	struct gfid *d, *f = gfid_find(c, m->fid);
-	int err = dir_fid(c, m->dfid, &d);
+	int err = mut_fid(c, m->dfid, &d);
 	if (err < 0 || (err = gofer_name_ok(m->name)) < 0)
 		return err;
 	if (!f)
@@ -138,8 +139,8 @@ int gop_renameat(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_trenameat *m = &t->trenameat;
 	struct gfid *od, *nd;
-	int err = dir_fid(c, m->olddirfid, &od);
-	if (err < 0 || (err = dir_fid(c, m->newdirfid, &nd)) < 0)
+	int err = mut_fid(c, m->olddirfid, &od);
+	if (err < 0 || (err = mut_fid(c, m->newdirfid, &nd)) < 0)
 		return err;
 	if ((err = gofer_name_ok(m->oldname)) < 0 || (err = gofer_name_ok(m->newname)) < 0)
 		return err;
@@ -152,7 +153,7 @@ int gop_unlinkat(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tunlinkat *u = &t->tunlinkat;
 	struct gfid *d;
-	int err = dir_fid(c, u->dirfid, &d);
+	int err = mut_fid(c, u->dirfid, &d);
 	if (err < 0 || (err = gofer_name_ok(u->name)) < 0)
 		return err;
 	int flags = (int)u->flags & AT_REMOVEDIR;
@@ -229,7 +230,7 @@ int gop_setattr(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	const struct p9_tsetattr *s = &t->tsetattr;
 	struct gfid *f;
-	int err = dir_fid(c, s->fid, &f);
+	int err = mut_fid(c, s->fid, &f);
 	if (err < 0)
 		return err;
 	if ((s->valid & P9_SETATTR_MODE) && (err = set_mode(f, s->mode & 07777)) < 0)

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/openat2.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -82,9 +81,12 @@ int gop_walk(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 	return 0;
 }
 
+/* Only regular files are donated: a directory fd would let its holder
+ * openat(fd, "..") its way out of the export. */
 static void donate(struct gconn *c, int fd)
 {
-	if (c->donate)
+	struct stat st;
+	if (c->donate && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		c->pass_fd = fd;
 }
 
@@ -131,46 +133,39 @@ int gop_lcreate(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 		return -EROFS;
 	if ((err = gofer_name_ok(l->name)) < 0)
 		return err;
-	int flags = ((int)l->flags & OPEN_FLAGS & ~O_DIRECTORY) | O_NOFOLLOW | O_CLOEXEC;
-	struct open_how how = {.flags = (uint64_t)(flags | O_CREAT | O_EXCL),
-			       .mode = l->mode & 07777,
-			       .resolve =
-				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
-	long fd = syscall(SYS_openat2, f->node->fd, l->name, &how, sizeof(how));
+	int flags = (int)l->flags & OPEN_FLAGS & ~O_DIRECTORY;
+	int fd = gofer_openat(f->node->fd, l->name, flags | O_CREAT | O_EXCL, l->mode & 07777);
 	bool created = fd >= 0;
-	if (fd < 0 && errno == EEXIST && !(l->flags & O_EXCL)) {
-		struct gnode *existing;
-		struct p9_qid q;
-		if ((err = gnode_child(f->node, l->name, &existing, &q)) < 0)
-			return err;
-		fd = gnode_reopen(existing, flags);
-		gnode_put(existing);
-		if (fd < 0)
-			return (int)fd;
-	} else if (fd < 0) {
-		return -errno;
-	}
 	struct gnode *n;
-	err = gnode_child(f->node, l->name, &n, &r->ropen.qid);
-	struct stat st, st2;
-	if (err == 0 && (fstat((int)fd, &st) < 0 || gnode_stat(n, &st2) < 0 ||
-			 st.st_ino != st2.st_ino || st.st_dev != st2.st_dev)) {
-		gnode_put(n);
-		err = -ESTALE; /* replaced under us */
+	if (fd == -EEXIST && !(l->flags & O_EXCL)) {
+		/* Plain open of what is there; reopen checks it is the same. */
+		if ((err = gnode_child(f->node, l->name, &n, &r->ropen.qid)) < 0)
+			return err;
+		fd = gnode_reopen(n, flags);
+		if (fd < 0) {
+			gnode_put(n);
+			return fd;
+		}
+	} else if (fd < 0) {
+		return fd;
+	} else {
+		err = gnode_child(f->node, l->name, &n, &r->ropen.qid);
+		if (err == 0 && (err = gnode_same(n, fd)) < 0)
+			gnode_put(n);
+		if (err < 0) {
+			close(fd);
+			return err;
+		}
 	}
-	if (err < 0) {
-		close((int)fd);
-		return err;
-	}
-	if (created && geteuid() == 0 && fchown((int)fd, f->uid, l->gid) < 0) {
+	if (created && geteuid() == 0 && fchown(fd, f->uid, l->gid) < 0) {
 		/* Best effort: ownership is the Sentry's view anyway. */
 	}
 	gnode_put(f->node);
 	f->node = n;
-	f->open_fd = (int)fd;
+	f->open_fd = fd;
 	f->open_flags = flags;
 	r->ropen.iounit = 0;
-	donate(c, (int)fd);
+	donate(c, fd);
 	return 0;
 }
 

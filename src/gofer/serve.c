@@ -122,7 +122,7 @@ static int handle(struct gconn *c, struct p9_msg *t, int err)
 	if (err == 0) {
 		gofer_op op = ops[t->type];
 		/* Before Tversion only Tversion is answered. */
-		if (!op || (t->type & 1))
+		if (!op)
 			err = -EOPNOTSUPP;
 		else if (!c->msize && t->type != P9_TVERSION)
 			err = -EPROTO;

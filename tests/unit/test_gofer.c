@@ -164,6 +164,22 @@ static void read_write(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	assert_int_equal(st.st_mtim.tv_sec, 1000000);
 
+	/* O_TRUNC on open; fsync; locks are granted; no xattrs */
+	assert_int_equal(p9c_walk(c, 1, 5, "new.txt", NULL), 0);
+	assert_int_equal(p9c_open(c, 5, O_WRONLY | O_TRUNC), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	t = (struct p9_msg){.type = P9_TFSYNC};
+	t.tfsync = (struct p9_tfsync){5, 1};
+	assert_int_equal(p9c_rpc(c, &t, &r), 0);
+	t = (struct p9_msg){.type = P9_TLOCK};
+	t.tlock = (struct p9_tlock){5, P9_LOCK_TYPE_WRLCK, 0, 0, 0, 1, "me"};
+	assert_int_equal(p9c_rpc(c, &t, &r), 0);
+	assert_int_equal(r.rlock.status, P9_LOCK_SUCCESS);
+	t = (struct p9_msg){.type = P9_TXATTRWALK};
+	t.txattrwalk = (struct p9_txattrwalk){5, 6, "user.x"};
+	assert_int_equal(p9c_rpc(c, &t, &r), -EOPNOTSUPP);
+
 	/* statfs */
 	t = (struct p9_msg){.type = P9_TSTATFS};
 	t.fid.fid = 1;
@@ -343,6 +359,10 @@ static void donation(void **state)
 	host_path(fx, p, "made");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_size, 6);
+	/* Directories are not donated: their fd would lead out via "..". */
+	assert_int_equal(p9c_walk(c, 1, 4, "sub", NULL), 0);
+	assert_int_equal(p9c_open(c, 4, O_RDONLY), 0);
+	assert_int_equal(c->fd, -1);
 	/* Errors carry no fd. */
 	assert_int_equal(p9c_rpc(c, &t, &r), -EBADF);
 	assert_int_equal(c->fd, -1);
