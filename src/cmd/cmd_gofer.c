@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -79,6 +80,8 @@ int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err)
 	int lfd = -1;
 	if (listen_path && (lfd = listen_on(listen_path, err)) < 0)
 		return error_wrap(err, "gofer");
+	/* Modes in Tlcreate/Tmkdir/... already have the client's umask applied. */
+	umask(0);
 	if (confine && gofer_confine(err) < 0)
 		return error_wrap(err, "gofer");
 	if (lfd < 0) {

@@ -13,7 +13,12 @@
  * - Device nodes are never opened or created (EPERM): the Sentry serves
  *   /dev itself.
  * - Fd donation (P9_VERSION_DONATE, see p9/p9.h): after that Tversion,
- *   Rlopen/Rlcreate carry the opened host fd over SCM_RIGHTS.
+ *   Rlopen/Rlcreate of a regular file carry the opened host fd over
+ *   SCM_RIGHTS. Directory fds are never donated: openat(fd, "..") would
+ *   lead out of the export.
+ * - A fid follows its own Trename; other fids naming the same file keep
+ *   their old parent and name, and opening through them fails with ESTALE
+ *   (never opens another file) once the name no longer leads to it.
  * - Extended attributes are not served (EOPNOTSUPP); locks are granted
  *   (the Sentry arbitrates locks between its tasks itself).
  * - gofer_* serving functions return >= 0 or a negative errno. Setup
@@ -36,7 +41,8 @@ struct gofer_export {
 };
 
 /* Serves one 9P connection on sock until the peer closes it. exports is
- * borrowed. Returns 0 on orderly close, a negative errno on a broken
+ * borrowed. Create modes are used as sent, so the process umask should be 0
+ * (`cvisor gofer` sets it). Returns 0 on orderly close, a negative errno on a broken
  * connection or a frame larger than the negotiated msize. */
 int gofer_serve(int sock, const struct gofer_export *exports, size_t n);
 

@@ -29,6 +29,8 @@ static int op_version(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 	} else if (!strncmp(v, P9_VERSION, strlen(P9_VERSION))) {
 		r->version.version = P9_VERSION;
 	} else {
+		/* No common protocol: no session either. */
+		c->msize = 0;
 		r->version.version = "unknown";
 	}
 	return 0;

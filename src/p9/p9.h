@@ -20,11 +20,13 @@
  *
  * File descriptor donation (cvisor extension). A client that sends Tversion
  * with version "9P2000.L.cvisor" (P9_VERSION_DONATE) and gets the same string
- * back has switched the connection to donation mode: every Rlopen and
- * Rlcreate reply then carries the opened host fd as SCM_RIGHTS ancillary data
- * on the same unix socket, attached to the reply's first byte (one fd, or
- * none if the server could not duplicate it: the client must check). Any
- * other "9P2000.L..." version gets plain "9P2000.L" and plain 9P.
+ * back has switched the connection to donation mode: an Rlopen or Rlcreate
+ * of a regular file then carries the opened host fd as SCM_RIGHTS ancillary
+ * data on the same unix socket, attached to the reply's first byte (one fd;
+ * directories and others carry none, so the client must check). The fd has
+ * the access mode of the open. Any other "9P2000.L..." version gets plain
+ * "9P2000.L" and plain 9P; an unknown version gets "unknown" and no
+ * session.
  */
 #ifndef CVISOR_P9_P9_H
 #define CVISOR_P9_P9_H

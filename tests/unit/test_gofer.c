@@ -268,6 +268,7 @@ static void errors(void **state)
 	assert_int_equal(p9c_rpc(c, &t, &r), -EPROTO);
 	assert_int_equal(p9c_version(c, "9P2000", v, sizeof(v)), 0);
 	assert_string_equal(v, "unknown");
+	assert_int_equal(p9c_rpc(c, &t, &r), -EPROTO); /* still no session */
 	assert_int_equal(p9c_version(c, "9P2000.L.other", v, sizeof(v)), 0);
 	assert_string_equal(v, P9_VERSION);
 	assert_int_equal(p9c_attach(c, 1, "/nope", NULL), -ENOENT);
