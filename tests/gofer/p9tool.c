@@ -1,4 +1,5 @@
 /* A 9P2000.L test client built only on src/p9, for shell tests:
+ * SOCKET is a unix socket path or fd:N (an inherited connected socket).
  *   p9tool copy SOCKET ANAME DEST   copy the whole tree (directories,
  *                                   regular files, symlinks) into DEST
  *   p9tool exercise SOCKET ANAME    make, change and remove files under
@@ -203,11 +204,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	argv++;
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
-	int s = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		die("connect", -errno);
+	/* SOCKET is a path, or fd:N for an inherited connected socket. */
+	int s;
+	if (!strncmp(argv[1], "fd:", 3)) {
+		s = atoi(argv[1] + 3);
+	} else {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
+		s = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			die("connect", -errno);
+	}
 	p9c_init(&c, s);
 	char v[64];
 	int err = p9c_version(&c, P9_VERSION, v, sizeof(v));
