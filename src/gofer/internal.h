@@ -3,7 +3,10 @@
  * A node is one walked-to file: an O_PATH fd plus the node it was walked
  * from and the name used, so `..`, remove and rename work without re-walking
  * host paths. Nodes are reference counted (a child holds its parent); each
- * walk makes fresh nodes, so two fids never share one. A fid owns one node
+ * walk makes fresh nodes, so two fids never share one. Cost: a fid holds one
+ * fd per node of its chain not shared with other fids; a client that walks
+ * one component from its parent's fid (as a dentry cache does) pays one fd
+ * per fid. A fid owns one node
  * reference and, once opened, one real fd. The server is single-threaded per
  * connection: no locks. */
 #ifndef CVISOR_GOFER_INTERNAL_H

@@ -82,6 +82,14 @@ int gofer_name_ok(const char *name)
 
 int gnode_walk(struct gnode *from, const char *name, struct gnode **out)
 {
+	if (!strcmp(name, ".") || !strcmp(name, "..")) {
+		struct stat st;
+		int r = gnode_stat(from, &st);
+		if (r < 0)
+			return r;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
 	if (!strcmp(name, "..")) {
 		/* The export root is its own parent, as at a chroot's root. */
 		*out = gnode_get(from->parent ? from->parent : from);

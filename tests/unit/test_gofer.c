@@ -391,6 +391,10 @@ static void escapes(void **state)
 	assert_int_equal(q.path, st.st_ino);
 	assert_int_equal(p9c_walk(c, 1, 3, "sub/../../..", &q), 0);
 	assert_int_equal(q.path, st.st_ino);
+	assert_int_equal(p9c_walk(c, 1, 4, "a.txt/..", NULL), -ENOENT); /* partial: ENOTDIR */
+	assert_int_equal(p9c_walk(c, 1, 4, "a.txt", NULL), 0);
+	assert_int_equal(p9c_walk(c, 4, 5, "..", NULL), -ENOTDIR);
+	assert_int_equal(p9c_clunk(c, 4), 0);
 	/* A name with a slash is refused, not resolved. */
 	assert_int_equal(p9c_walk1(c, 1, 4, "../outside.txt"), -EINVAL);
 	assert_int_equal(p9c_walk1(c, 1, 4, "sub/b"), -EINVAL);
