@@ -82,7 +82,7 @@ int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err)
 		return error_wrap(err, "gofer");
 	/* Modes in Tlcreate/Tmkdir/... already have the client's umask applied. */
 	umask(0);
-	if (confine && gofer_confine(err) < 0)
+	if (confine && gofer_confine(exports, n, err) < 0)
 		return error_wrap(err, "gofer");
 	if (lfd < 0) {
 		int r = gofer_serve(sock, exports, n);

@@ -1,13 +1,12 @@
 /* Gofer confinement: what is left to a Gofer process that an attacker
  * takes over is its open export fds and the calls that serve files.
  *
- * 1. A private mount namespace whose root is an empty tmpfs (read-only
- *    after pivot_root); the old root is detached. The exports are not bound
- *    under it: they stay reachable only through the O_PATH fds opened
- *    before, which keeps their mounts alive, so no host path resolves.
+ * 1. A private mount namespace whose root is a read-only tmpfs holding
+ *    only the exports, bind-mounted at /0, /1, ... (read-only binds for
+ *    read-only exports); the old root is detached and the export fds are
+ *    reopened from the binds, so even `..` from them ends at that root.
  * 2. Capabilities cut to what serving files as root needs (chown, DAC
- *    override/read-search, fowner, fsetid), bounding set included;
- *    no_new_privs.
+ *    override, fowner, fsetid), bounding set included; no_new_privs.
  * 3. A libseccomp allow-list of the serving calls; anything else kills the
  *    process. There is no socket(), connect(), execve(), mount(), ptrace().
  * Must run single-threaded, after every export is open. */
@@ -19,39 +18,99 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int new_root(struct error **err)
+/* A detached copy of the export's mount tree, taken from its fd (not its
+ * path) while still in the original namespace; nosuid, nodev, and
+ * read-only for a read-only export. */
+static int clone_export(const struct gofer_export *e, struct error **err)
+{
+	int fd = open_tree(e->root_fd, "",
+			   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (fd < 0)
+		return error_set(err, errno, "clone export `%s`", e->aname);
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					      (e->readonly ? MOUNT_ATTR_RDONLY : 0)};
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		error_set(err, errno, "set attributes of export `%s`", e->aname);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* In a new mount namespace, an empty tmpfs with the export trees attached
+ * at 0, 1, ...; leaves the cwd there. */
+static int mount_exports(const struct gofer_export *exports, const int *trees, size_t n,
+			 struct error **err)
 {
 	if (unshare(CLONE_NEWNS) < 0)
 		return error_set(err, errno, "unshare mount namespace");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return error_set(err, errno, "make mounts private");
 	/* Any existing directory will do as a mount point: it is our private
-	 * copy of the tree, and it is detached right after. */
+	 * copy of the tree, and the old tree is detached right after. */
 	const char *at = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
 	if (mount("cvisor-gofer", at, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=16k,mode=0555") < 0)
+		  "size=16k,mode=0755") < 0 ||
+	    chdir(at) < 0)
 		return error_set(err, errno, "mount tmpfs on `%s`", at);
-	if (chdir(at) < 0 || mkdir("old", 0700) < 0)
-		return error_set(err, errno, "prepare new root");
-	if (syscall(SYS_pivot_root, ".", "old") < 0)
+	for (size_t i = 0; i < n; i++) {
+		char dst[32];
+		snprintf(dst, sizeof(dst), "%zu", i);
+		if (mkdir(dst, 0755) < 0 ||
+		    move_mount(trees[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return error_set(err, errno, "mount export `%s`", exports[i].aname);
+	}
+	return 0;
+}
+
+/* Makes the tmpfs holding only the exports the root, and reopens every
+ * export fd there. The fds opened on the host tree must go: `..` from them
+ * would climb the host's file system even after its mounts are detached;
+ * from the root of an export's mount `..` ends at our root. */
+static int new_root(struct gofer_export *exports, size_t n, struct error **err)
+{
+	int trees[n ? n : 1];
+	size_t made = 0;
+	int ret = 0;
+	while (made < n && (trees[made] = clone_export(&exports[made], err)) >= 0)
+		made++;
+	if (made < n || mount_exports(exports, trees, n, err) < 0)
+		ret = -1;
+	for (size_t i = 0; i < made; i++)
+		close(trees[i]);
+	if (ret < 0)
+		return ret;
+	if (mkdir("old", 0700) < 0 || syscall(SYS_pivot_root, ".", "old") < 0)
 		return error_set(err, errno, "pivot_root");
 	if (chdir("/") < 0 || umount2("/old", MNT_DETACH) < 0 || rmdir("/old") < 0)
 		return error_set(err, errno, "detach old root");
+	for (size_t i = 0; i < n; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "/%zu", i);
+		int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return error_set(err, errno, "reopen export `%s`", exports[i].aname);
+		close(exports[i].root_fd);
+		exports[i].root_fd = fd;
+	}
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL) < 0)
 		return error_set(err, errno, "remount new root read-only");
 	return 0;
 }
 
+/* Not CAP_DAC_READ_SEARCH: it is what open_by_handle_at() needs to reach
+ * any inode of a file system (the "shocker" escape). */
 #define KEEP_CAPS                                                                                  \
-	((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_DAC_READ_SEARCH) |        \
-	 (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID))
+	((1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_FOWNER) |                 \
+	 (1ULL << CAP_FSETID))
 
 static int drop_caps(struct error **err)
 {
@@ -123,9 +182,9 @@ static int install_seccomp(struct error **err)
 	return r < 0 ? error_set(err, -r, "seccomp allow-list") : 0;
 }
 
-int gofer_confine(struct error **err)
+int gofer_confine(struct gofer_export *exports, size_t n, struct error **err)
 {
-	if (new_root(err) < 0 || drop_caps(err) < 0 || install_seccomp(err) < 0)
+	if (new_root(exports, n, err) < 0 || drop_caps(err) < 0 || install_seccomp(err) < 0)
 		return error_wrap(err, "confine gofer");
 	return 0;
 }

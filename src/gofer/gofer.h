@@ -51,9 +51,10 @@ int gofer_serve(int sock, const struct gofer_export *exports, size_t n);
 int gofer_export_open(char *spec, struct gofer_export *e, struct error **err);
 
 /* Confines the calling process to serving: a private mount namespace whose
- * root is an empty read-only tmpfs (the exports stay reachable only through
- * their open fds), no capabilities beyond what file serving needs, and a
- * seccomp allow-list. Call after every export is open and before serving. */
-int gofer_confine(struct error **err);
+ * root is a read-only tmpfs holding only the exports (each root_fd is
+ * replaced by one opened there), no capabilities beyond what file serving
+ * needs, and a seccomp allow-list. Call single-threaded, after every export
+ * is open and before serving. */
+int gofer_confine(struct gofer_export *exports, size_t n, struct error **err);
 
 #endif
