@@ -261,6 +261,8 @@ int gop_readdir(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 		off += d->d_reclen;
 	}
 	free(ents);
+	if (got > 0 && pos == 0)
+		return -EINVAL; /* as getdents: count too small for one entry */
 	r->rread = (struct p9_data){(uint32_t)pos, data};
 	return 0;
 }

@@ -209,6 +209,10 @@ static void directories(void **state)
 	for (size_t i = 0; i < 7; i++)
 		assert_non_null(strstr(list, names[i]));
 
+	struct p9_msg rd = {.type = P9_TREADDIR};
+	rd.tread = (struct p9_tread){2, 0, 10};
+	assert_int_equal(p9c_rpc(c, &rd, &r), -EINVAL); /* no entry fits */
+
 	/* symlink, readlink */
 	t = (struct p9_msg){.type = P9_TSYMLINK};
 	t.tsymlink = (struct p9_tsymlink){1, "ln", "a.txt", 0};
