@@ -6,22 +6,9 @@
 #      over 9P; `diff -r` against the host tree; then it creates, changes
 #      and removes files through diod (every mutating message).
 # Skips (77) when diod is not installed.
-set -u
-cd "$(dirname "$0")/../.."
-B=${B:-build}
-CVISOR=${CVISOR:-$PWD/$B/cvisor}
-command -v diod >/dev/null || PATH=$PATH:/usr/sbin
-command -v diod >/dev/null || { echo "diod is not installed"; exit 77; }
-[ -x "$CVISOR" ] || { echo "build $CVISOR first"; exit 1; }
-
-T=$(mktemp -d /tmp/diod-interop.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/common.bash"
+command -v diod >/dev/null || skip "diod is not installed"
+need_cvisor
 
 # A tree with nesting, binary data, a large file, odd names and symlinks.
 tree=$T/tree
@@ -34,8 +21,6 @@ echo spaced >"$tree/with space"
 for i in $(seq 1 60); do echo "$i" >"$tree/dir/many-$i"; done
 ln -s a.txt "$tree/link"
 ln -s /etc/passwd "$tree/abs-link"
-
-wait_sock() { for _ in $(seq 50); do [ -S "$1" ] && return 0; sleep 0.1; done; return 1; }
 
 # (a) cvisor's gofer, diod's clients.
 # Confined (own mount namespace, seccomp) when we may; plain otherwise.
@@ -60,8 +45,7 @@ done
 echo "ok: diodcat/diodls read cvisor's gofer"
 
 # (b) diod serves, our client copies.
-gcc -std=gnu17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -Isrc \
-	-o "$T/p9tool" tests/gofer/p9tool.c "$B/libcvisor.a" || fail "build p9tool"
+build_p9tool "$T/p9tool"
 diod -f -n -N -L "$T/diod.log" -l "$T/diod.sock" -e "$tree" -c /dev/null &
 pids+=($!)
 wait_sock "$T/diod.sock" || fail "diod did not listen: $(cat "$T/diod.log")"

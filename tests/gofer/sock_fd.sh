@@ -3,21 +3,14 @@
 # one end of a socketpair, a client (tests/gofer/p9tool) the other; the
 # client copies a read-only export and changes a writable one. Confined
 # when run as root.
-set -u
-cd "$(dirname "$0")/../.."
-B=${B:-build}
-CVISOR=${CVISOR:-$PWD/$B/cvisor}
-command -v python3 >/dev/null || { echo "python3 is not installed"; exit 77; }
-[ -x "$CVISOR" ] || { echo "build $CVISOR first"; exit 1; }
-T=$(mktemp -d /tmp/gofer-sockfd.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/common.bash"
+command -v python3 >/dev/null || skip "python3 is not installed"
+need_cvisor
 
 mkdir -p "$T/ro/d" "$T/rw"
 echo one >"$T/ro/d/f"
 ln -s d/f "$T/ro/l"
-gcc -std=gnu17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -Isrc \
-	-o "$T/p9tool" tests/gofer/p9tool.c "$B/libcvisor.a" || fail "build p9tool"
+build_p9tool "$T/p9tool"
 confine=--no-confine
 [ "$(id -u)" = 0 ] && confine=
 python3 - "$CVISOR" "$T" "$confine" <<'PY' || fail "gofer over --sock-fd"

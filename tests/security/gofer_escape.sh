@@ -4,23 +4,10 @@
 # are planted inside it; the confined process has an empty root, few
 # capabilities and a seccomp filter, and still serves every operation.
 # Needs root (mount namespace, pivot_root); skips (77) otherwise.
-set -u
-cd "$(dirname "$0")/../.."
-B=${B:-build}
-CVISOR=${CVISOR:-$PWD/$B/cvisor}
-PATH=$PATH:/usr/sbin
-[ "$(id -u)" = 0 ] || { echo "needs root for the gofer's mount namespace"; exit 77; }
-command -v diodcat >/dev/null || { echo "diod's clients are not installed"; exit 77; }
-[ -x "$CVISOR" ] || { echo "build $CVISOR first"; exit 1; }
-
-T=$(mktemp -d /tmp/gofer-escape.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/../gofer/common.bash"
+[ "$(id -u)" = 0 ] || skip "needs root for the gofer's mount namespace"
+command -v diodcat >/dev/null || skip "diod's clients are not installed"
+need_cvisor
 
 ex=$T/export
 mkdir -p "$ex/dir" "$T/outside" "$ex/swap.real"
@@ -36,8 +23,7 @@ ln -s . "$ex/loop"
 "$CVISOR" gofer --listen "$T/sock" --export "$ex" 2>"$T/gofer.log" &
 gpid=$!
 pids+=($gpid)
-for _ in $(seq 50); do [ -S "$T/sock" ] && break; sleep 0.1; done
-[ -S "$T/sock" ] || fail "gofer did not start: $(cat "$T/gofer.log")"
+wait_sock "$T/sock" || fail "gofer did not start: $(cat "$T/gofer.log")"
 
 # The confinement is in place.
 [ "$(ls -A "/proc/$gpid/root/")" = 0 ] || fail "gofer root holds more than the export"
@@ -83,8 +69,7 @@ kill "${pids[-1]}"
 echo "ok: swap race never reached outside ($seen of 300 reads saw the inside file)"
 
 # The confined gofer still serves every kind of change.
-gcc -std=gnu17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -Isrc \
-	-o "$T/p9tool" tests/gofer/p9tool.c "$B/libcvisor.a" || fail "build p9tool"
+build_p9tool "$T/p9tool"
 timeout 60 "$T/p9tool" exercise "$T/sock" "$ex" || fail "mutations under confinement"
 kill -0 "$gpid" || fail "gofer died (seccomp?)"
 [ ! -e "$ex/p9tool.d" ] || fail "exercise left files"
