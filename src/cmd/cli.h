@@ -35,6 +35,7 @@ int cmd_spec(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_features(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_state(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_list(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];
 

@@ -19,6 +19,7 @@ const struct command commands[] = {
 	{"features", cmd_features, "print the features this runtime supports (JSON)"},
 	{"state", cmd_state, "print the state of a container (JSON)"},
 	{"list", cmd_list, "list containers (--format table|json, -q)"},
+	{"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
 	{NULL, NULL, NULL},
 };
 
