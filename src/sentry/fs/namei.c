@@ -248,6 +248,27 @@ int vfs_walk(struct task *t, int dirfd, const char *path, int flags, struct walk
 	return 0;
 }
 
+int vfs_permission(struct task *t, struct inode *in, int mask)
+{
+	struct creds *c = &t->proc->creds;
+	uint32_t mode = in->mode;
+	if (c->cap_eff & (1ULL << 1 /* CAP_DAC_OVERRIDE */)) {
+		/* root still needs an x bit somewhere to execute a file */
+		if ((mask & 1) && !S_ISDIR(mode) && !(mode & 0111))
+			return -EACCES;
+		return 0;
+	}
+	uint32_t bits = mode & 7;
+	int in_group = c->fsgid == in->gid;
+	for (uint32_t i = 0; i < c->ngroups && !in_group; i++)
+		in_group = c->groups[i] == in->gid;
+	if (c->fsuid == in->uid)
+		bits = (mode >> 6) & 7;
+	else if (in_group)
+		bits = (mode >> 3) & 7;
+	return ((bits & (uint32_t)mask) == (uint32_t)mask) ? 0 : -EACCES;
+}
+
 static int is_readonly(struct mount *mnt, struct inode *in)
 {
 	return (mnt && (mnt->flags & 1 /* MS_RDONLY */)) || (in->fs && in->fs->readonly);
@@ -377,6 +398,17 @@ int vfs_open(struct task *t, int dirfd, const char *path, int flags, uint32_t mo
 	if (S_ISLNK(w.d->inode->mode) && !(flags & O_PATH)) {
 		walk_result_put(&w);
 		return -ELOOP;
+	}
+	if (!(flags & O_PATH)) {
+		int acc = flags & O_ACCMODE;
+		int mask = (acc == O_RDONLY ? 4 : acc == O_WRONLY ? 2 : 6) | (flags & O_TRUNC ? 2 : 0);
+		struct inode *in = w.d->inode;
+		if (in->iops && in->iops->getattr)
+			in->iops->getattr(in);
+		if ((err = vfs_permission(t, in, mask))) {
+			walk_result_put(&w);
+			return err;
+		}
 	}
 	err = vfs_open_dentry(w.mnt, w.d, flags, out);
 	walk_result_put(&w);

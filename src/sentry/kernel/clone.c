@@ -70,6 +70,7 @@ static long do_clone(struct task *t, const struct clone_req *c)
 		memcpy(p->rlim, t->proc->rlim, sizeof(p->rlim));
 		memcpy(p->comm, t->proc->comm, sizeof(p->comm));
 		p->exit_signal = (uint32_t)c->exit_signal;
+		p->nice = t->proc->nice;
 		p->start_ns = now_ns();
 		if (flags & CLONE_SIGHAND) {
 			p->sighand = t->proc->sighand;
@@ -95,6 +96,7 @@ static long do_clone(struct task *t, const struct clone_req *c)
 	if (!n->mm || !n->files || !n->fs)
 		goto nomem;
 	n->sigmask = t->sigmask;
+	n->affinity = t->affinity;
 	if (!(flags & CLONE_THREAD) || (flags & CLONE_VM))
 		n->altstack = (flags & CLONE_VM) && !(flags & CLONE_VFORK) ? (struct linux_stack){0}
 									: t->altstack;

@@ -55,6 +55,12 @@ void process_reparent_children(struct process *p)
 	while (p->children) {
 		struct process *c = p->children;
 		p->children = c->sibling;
+		for (struct task *ct = c->threads; ct; ct = ct->thread_next) {
+			if (ct->pdeathsig) {
+				struct linux_siginfo si = {.si_signo = ct->pdeathsig, .si_code = SI_USER};
+				signal_send(c, ct, &si);
+			}
+		}
 		c->parent = NULL;
 		if (init) {
 			process_add_child(init, c);

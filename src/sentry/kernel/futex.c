@@ -1,7 +1,8 @@
 /* futex(2): wait, wake, requeue, cmp_requeue, wake_op, bitset variants, with
  * timeouts; robust lists at exit. Waiters are kept in one list per hash
- * bucket, keyed by (mm, address): shared futexes between processes are keyed
- * the same way, so they only work inside one address space (vfork/threads). */
+ * bucket, keyed by (address space, address) for private futexes and by
+ * (backing object, offset) for shared ones in MAP_SHARED memory, so shared
+ * futexes work across processes. */
 #include "sentry/kernel/futex.h"
 
 #include <errno.h>
@@ -9,14 +10,19 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
 
+struct fkey {
+	uintptr_t obj; /* mm, inode, or shared mapping id (tagged with 1) */
+	uint64_t off;
+};
+
 struct fwaiter {
 	struct task *task;
-	struct mm *mm;
-	uint64_t addr;
+	struct fkey key;
 	uint32_t bitset;
 	int woken;
 	struct fwaiter *next, **pprev;
@@ -25,14 +31,35 @@ struct fwaiter {
 #define NB 256
 static struct fwaiter *buckets[NB];
 
-static unsigned hashkey(struct mm *mm, uint64_t addr)
+static unsigned hashkey(struct fkey k)
 {
-	return (unsigned)(((uintptr_t)mm >> 4) ^ (addr >> 2) ^ (addr >> 12)) % NB;
+	return (unsigned)((k.obj >> 4) ^ (k.off >> 2) ^ (k.off >> 12)) % NB;
+}
+
+static int key_eq(struct fkey a, struct fkey b)
+{
+	return a.obj == b.obj && a.off == b.off;
+}
+
+static struct fkey key_of(struct task *t, uint64_t addr, int private)
+{
+	struct fkey k = {(uintptr_t)t->mm, addr};
+	if (private)
+		return k;
+	struct vma *v = mm_find(t->mm, addr);
+	if (v && (v->flags & VMA_SHARED)) {
+		if (v->file)
+			k.obj = (uintptr_t)v->file->inode;
+		else
+			k.obj = (uintptr_t)(v->shared_id << 1 | 1);
+		k.off = addr - v->start + v->off;
+	}
+	return k;
 }
 
 static void fw_add(struct fwaiter *w)
 {
-	struct fwaiter **b = &buckets[hashkey(w->mm, w->addr)];
+	struct fwaiter **b = &buckets[hashkey(w->key)];
 	w->next = *b;
 	w->pprev = b;
 	if (*b)
@@ -51,13 +78,13 @@ static void fw_del(struct fwaiter *w)
 	w->next = NULL;
 }
 
-static int do_wake(struct mm *mm, uint64_t addr, int n, uint32_t bitset)
+static int do_wake(struct fkey key, int n, uint32_t bitset)
 {
 	int woken = 0;
-	struct fwaiter *w = buckets[hashkey(mm, addr)];
+	struct fwaiter *w = buckets[hashkey(key)];
 	while (w && woken < n) {
 		struct fwaiter *next = w->next;
-		if (w->mm == mm && w->addr == addr && (w->bitset & bitset)) {
+		if (key_eq(w->key, key) && (w->bitset & bitset)) {
 			fw_del(w);
 			w->woken = 1;
 			task_wake(w->task);
@@ -70,19 +97,19 @@ static int do_wake(struct mm *mm, uint64_t addr, int n, uint32_t bitset)
 
 int futex_wake(struct task *t, uint64_t addr, int n, uint32_t bitset)
 {
-	return do_wake(t->mm, addr, n, bitset);
+	return do_wake(key_of(t, addr, 0), n, bitset);
 }
 
-static int do_requeue(struct mm *mm, uint64_t addr, int nwake, uint64_t addr2, int nreq)
+static int do_requeue(struct fkey key, int nwake, struct fkey key2, int nreq)
 {
-	int woken = do_wake(mm, addr, nwake, ~0U);
+	int woken = do_wake(key, nwake, ~0U);
 	int moved = 0;
-	struct fwaiter *w = buckets[hashkey(mm, addr)];
+	struct fwaiter *w = buckets[hashkey(key)];
 	while (w && moved < nreq) {
 		struct fwaiter *next = w->next;
-		if (w->mm == mm && w->addr == addr) {
+		if (key_eq(w->key, key)) {
 			fw_del(w);
-			w->addr = addr2;
+			w->key = key2;
 			fw_add(w);
 			moved++;
 		}
@@ -91,7 +118,8 @@ static int do_requeue(struct mm *mm, uint64_t addr, int nwake, uint64_t addr2, i
 	return woken + moved;
 }
 
-static long do_wait(struct task *t, uint64_t addr, uint32_t val, int64_t deadline, uint32_t bitset)
+static long do_wait(struct task *t, uint64_t addr, int private, uint32_t val, int64_t deadline,
+		    uint32_t bitset)
 {
 	if (addr & 3)
 		return -EINVAL;
@@ -100,7 +128,7 @@ static long do_wait(struct task *t, uint64_t addr, uint32_t val, int64_t deadlin
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	struct fwaiter w = {.task = t, .mm = t->mm, .addr = addr, .bitset = bitset};
+	struct fwaiter w = {.task = t, .key = key_of(t, addr, private), .bitset = bitset};
 	fw_add(&w);
 	int err = task_block(t, deadline, 1);
 	fw_del(&w);
@@ -125,7 +153,8 @@ static int wake_op_cmp(uint32_t op, int oldval)
 	return -ENOSYS;
 }
 
-static long do_wake_op(struct task *t, uint64_t a1, int n1, uint64_t a2, int n2, uint32_t op)
+static long do_wake_op(struct task *t, int priv, uint64_t a1, int n1, uint64_t a2, int n2,
+		       uint32_t op)
 {
 	int kind = (op >> 28) & 7, shift = (op >> 28) & 8;
 	int oparg = (op >> 12) & 0xfff;
@@ -147,12 +176,12 @@ static long do_wake_op(struct task *t, uint64_t a1, int n1, uint64_t a2, int n2,
 	 * read-modify-write is not atomic against them (a documented gap). */
 	if (copy_out(t, a2, &nv, 4))
 		return -EFAULT;
-	int woken = do_wake(t->mm, a1, n1, ~0U);
+	int woken = do_wake(key_of(t, a1, priv), n1, ~0U);
 	int c = wake_op_cmp(op, (int)old);
 	if (c < 0)
 		return c;
 	if (c)
-		woken += do_wake(t->mm, a2, n2, ~0U);
+		woken += do_wake(key_of(t, a2, priv), n2, ~0U);
 	return woken;
 }
 
@@ -161,6 +190,7 @@ SYSCALL(futex)
 	uint64_t addr = a[0];
 	int op = (int)a[1] & FUTEX_CMD_MASK;
 	int realtime = (int)a[1] & FUTEX_CLOCK_REALTIME;
+	int priv = !!((int)a[1] & FUTEX_PRIVATE_FLAG);
 	uint32_t val = (uint32_t)a[2];
 	int64_t deadline = 0;
 	if ((op == FUTEX_WAIT || op == FUTEX_WAIT_BITSET) && a[3]) {
@@ -185,29 +215,29 @@ SYSCALL(futex)
 	}
 	switch (op) {
 	case FUTEX_WAIT:
-		return do_wait(t, addr, val, deadline, ~0U);
+		return do_wait(t, addr, priv, val, deadline, ~0U);
 	case FUTEX_WAIT_BITSET:
 		if (!(uint32_t)a[5])
 			return -EINVAL;
-		return do_wait(t, addr, val, deadline, (uint32_t)a[5]);
+		return do_wait(t, addr, priv, val, deadline, (uint32_t)a[5]);
 	case FUTEX_WAKE:
-		return do_wake(t->mm, addr, (int)val, ~0U);
+		return do_wake(key_of(t, addr, priv), (int)val, ~0U);
 	case FUTEX_WAKE_BITSET:
 		if (!(uint32_t)a[5])
 			return -EINVAL;
-		return do_wake(t->mm, addr, (int)val, (uint32_t)a[5]);
+		return do_wake(key_of(t, addr, priv), (int)val, (uint32_t)a[5]);
 	case FUTEX_REQUEUE:
-		return do_requeue(t->mm, addr, (int)val, a[4], (int)a[3]);
+		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv), (int)a[3]);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
 		if (copy_in(t, addr, &cur, 4))
 			return -EFAULT;
 		if (cur != (uint32_t)a[5])
 			return -EAGAIN;
-		return do_requeue(t->mm, addr, (int)val, a[4], (int)a[3]);
+		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv), (int)a[3]);
 	}
 	case FUTEX_WAKE_OP:
-		return do_wake_op(t, addr, (int)val, a[4], (int)a[3], (uint32_t)a[5]);
+		return do_wake_op(t, priv, addr, (int)val, a[4], (int)a[3], (uint32_t)a[5]);
 	default:
 		return -ENOSYS;
 	}
@@ -254,7 +284,7 @@ void futex_exit_robust(struct task *t)
 			uint32_t nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 			copy_out(t, word, &nv, 4);
 			if (v & FUTEX_WAITERS)
-				do_wake(t->mm, word, 1, ~0U);
+				do_wake(key_of(t, word, 0), 1, ~0U);
 		}
 		if (copy_in(t, entry, &entry, 8))
 			break;

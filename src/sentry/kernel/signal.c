@@ -608,6 +608,8 @@ SYSCALL(kill)
 {
 	pid_t pid = (pid_t)a[0];
 	int sig = (int)a[1];
+	if (pid > 0 && !process_by_pid(pid))
+		return -ESRCH;
 	if (sig < 0 || sig > NSIG_LINUX)
 		return -EINVAL;
 	struct linux_siginfo si = {.si_signo = sig, .si_code = SI_USER};

@@ -91,6 +91,7 @@ struct process {
 	char comm[16];
 	int vfork_done; /* the vfork parent may continue */
 	uint32_t exit_signal;
+	int nice;
 	int nchild_procs;
 	struct linux_sigaction *unused;
 };
@@ -125,6 +126,8 @@ struct task {
 	struct task *vfork_parent; /* the parent waiting for our exec/exit */
 	int exit_code;
 	int stop_pending;
+	int pdeathsig; /* prctl(PR_SET_PDEATHSIG) */
+	uint64_t affinity; /* CPUs allowed (sched_setaffinity); 0 = all */
 	char comm[16];
 	struct task *all_next; /* every live task */
 };

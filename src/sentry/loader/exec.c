@@ -46,7 +46,7 @@ static int open_exec(struct task *t, const char *path, struct file **out)
 	struct inode *in = f->inode;
 	if (in->iops && in->iops->getattr)
 		in->iops->getattr(in);
-	if (S_ISDIR(in->mode) || !S_ISREG(in->mode) || !(in->mode & 0111)) {
+	if (S_ISDIR(in->mode) || !S_ISREG(in->mode) || vfs_permission(t, in, 1)) {
 		file_put(f);
 		return -EACCES;
 	}

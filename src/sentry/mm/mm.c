@@ -68,8 +68,6 @@ struct mm *mm_fork(struct mm *src)
 	struct mm *mm = mm_new();
 	if (!mm)
 		return NULL;
-	struct vma *save_vmas = mm->vmas;
-	(void)save_vmas;
 	*mm = *src;
 	mm->refs = 1;
 	mm->vmas = NULL;
@@ -231,6 +229,10 @@ long mm_mmap(struct mm *mm, struct plat_thread *pt, uint64_t addr, uint64_t len,
 	v->flags = (type == MAP_SHARED ? VMA_SHARED : 0) | (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
 	v->file = file ? file_get(file) : NULL;
 	v->off = off;
+	if (type == MAP_SHARED && !file) {
+		static uint64_t next_shared_id;
+		v->shared_id = ++next_shared_id;
+	}
 	insert(mm, v);
 	return (long)addr;
 }

@@ -26,6 +26,7 @@ struct vma {
 	struct file *file; /* holds a reference; NULL for anonymous */
 	uint64_t off;
 	char *name; /* "[heap]", "[stack]", "[vdso]" or NULL */
+	uint64_t shared_id; /* shared anonymous memory: same id in every fork */
 	struct vma *next;
 };
 

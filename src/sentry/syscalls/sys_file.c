@@ -584,6 +584,7 @@ struct dirent_ctx {
 	char *buf;
 	size_t cap, len;
 	struct file *f;
+	int too_small; /* the next entry did not fit an empty buffer */
 };
 
 static int emit_dirent(void *vctx, const char *name, uint64_t ino, unsigned type, int64_t next)
@@ -591,8 +592,10 @@ static int emit_dirent(void *vctx, const char *name, uint64_t ino, unsigned type
 	struct dirent_ctx *c = vctx;
 	size_t nlen = strlen(name);
 	size_t reclen = (offsetof(struct linux_dirent64, d_name) + nlen + 1 + 7) & ~7UL;
-	if (c->len + reclen > c->cap)
+	if (c->len + reclen > c->cap) {
+		c->too_small = c->len == 0;
 		return 1;
+	}
 	struct linux_dirent64 *d = (struct linux_dirent64 *)(c->buf + c->len);
 	memset(d, 0, reclen);
 	d->d_ino = ino ? ino : 1;
@@ -624,19 +627,9 @@ SYSCALL(getdents64)
 	}
 	r = f->ops->readdir(f, emit_dirent, &c);
 	if (r == 0) {
-		if (c.len == 0 && cap < 280 && cap > 0) {
-			/* nothing fit: was there anything left? */
+		if (c.too_small)
 			r = -EINVAL;
-			char tmp[300];
-			struct dirent_ctx c2 = {.buf = tmp, .cap = sizeof(tmp), .f = f};
-			int64_t save = f->pos;
-			uint64_t dsave = f->dir_pos;
-			(void)c2;
-			f->pos = save;
-			f->dir_pos = dsave;
-			r = 0;
-		}
-		if (c.len && copy_out(t, a[1], c.buf, c.len))
+		else if (c.len && copy_out(t, a[1], c.buf, c.len))
 			r = -EFAULT;
 		else
 			r = (long)c.len;
@@ -1399,4 +1392,105 @@ SYSCALL(fadvise64)
 SYSCALL(fdatasync)
 {
 	return sys_fsync(t, a);
+}
+
+/* Copies up to len bytes between two open files inside the Sentry. inpos and
+ * outpos are the positions to use (the files' own, or the caller's). */
+static long copy_between(struct file *in, int64_t *inpos, struct file *out, int64_t *outpos,
+			 size_t len)
+{
+	if (!in->ops || !in->ops->read || !out->ops || !out->ops->write)
+		return -EINVAL;
+	size_t chunk = len < 65536 ? len : 65536;
+	char *buf = malloc(chunk ? chunk : 1);
+	if (!buf)
+		return -ENOMEM;
+	long done = 0, r = 0;
+	while ((size_t)done < len) {
+		size_t want = len - (size_t)done < chunk ? len - (size_t)done : chunk;
+		int64_t rp = *inpos;
+		r = in->ops->read(in, buf, want, &rp);
+		if (r <= 0)
+			break;
+		int64_t wp = *outpos;
+		long w = out->ops->write(out, buf, (size_t)r, &wp);
+		if (w <= 0) {
+			r = w;
+			break;
+		}
+		*inpos += w; /* only what was written counts as consumed */
+		*outpos = wp;
+		done += w;
+		if (w < r)
+			break;
+	}
+	free(buf);
+	return done ? done : r;
+}
+
+SYSCALL(sendfile)
+{
+	struct file *out = fdt_get(t->files, (int)a[0]), *in = fdt_get(t->files, (int)a[1]);
+	long r;
+	if (!out || !in) {
+		r = -EBADF;
+	} else if (!readable(in) || !writable(out)) {
+		r = -EBADF;
+	} else if ((out->flags & O_APPEND)) {
+		r = -EINVAL;
+	} else if (a[2]) {
+		int64_t off;
+		if (copy_in(t, a[2], &off, 8)) {
+			r = -EFAULT;
+		} else if (off < 0) {
+			r = -EINVAL;
+		} else {
+			r = copy_between(in, &off, out, &out->pos, a[3]);
+			if (r >= 0 && copy_out(t, a[2], &off, 8))
+				r = -EFAULT;
+		}
+	} else {
+		r = copy_between(in, &in->pos, out, &out->pos, a[3]);
+	}
+	if (out)
+		file_put(out);
+	if (in)
+		file_put(in);
+	return r;
+}
+
+SYSCALL(copy_file_range)
+{
+	if (a[5])
+		return -EINVAL;
+	struct file *in = fdt_get(t->files, (int)a[0]), *out = fdt_get(t->files, (int)a[2]);
+	long r = 0;
+	int64_t inoff = 0, outoff = 0;
+	if (!out || !in)
+		r = -EBADF;
+	else if (!readable(in) || !writable(out) || (out->flags & O_APPEND))
+		r = -EBADF;
+	else if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
+		r = -EISDIR;
+	else if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
+		r = -EINVAL;
+	if (!r && a[1] && copy_in(t, a[1], &inoff, 8))
+		r = -EFAULT;
+	if (!r && a[3] && copy_in(t, a[3], &outoff, 8))
+		r = -EFAULT;
+	if (!r && (inoff < 0 || outoff < 0))
+		r = -EINVAL;
+	if (!r) {
+		int64_t *ip = a[1] ? &inoff : &in->pos, *op = a[3] ? &outoff : &out->pos;
+		r = copy_between(in, ip, out, op, a[4]);
+		if (r >= 0 && a[1] && copy_out(t, a[1], &inoff, 8))
+			r = -EFAULT;
+		if (r >= 0 && a[3] && copy_out(t, a[3], &outoff, 8))
+			r = -EFAULT;
+	}
+	if (out)
+		file_put(out);
+	if (in)
+		file_put(in);
+	return r;
 }

@@ -105,7 +105,21 @@ SYSCALL(getegid)
 
 static int privileged(struct task *t)
 {
-	return t->proc->creds.euid == 0 || (t->proc->creds.cap_eff & (1ULL << CAP_SETUID));
+	return !!(t->proc->creds.cap_eff & (1ULL << CAP_SETUID));
+}
+
+/* Capabilities follow uid changes as in Linux (without keepcaps): leaving
+ * uid 0 everywhere drops them all; a non-zero euid drops the effective set;
+ * going back to euid 0 restores it from the permitted set. */
+static void fix_caps(struct creds *c, uint32_t old_r, uint32_t old_e, uint32_t old_s)
+{
+	if ((old_r == 0 || old_e == 0 || old_s == 0) && c->ruid && c->euid && c->suid) {
+		c->cap_perm = c->cap_eff = 0;
+	} else if (old_e == 0 && c->euid) {
+		c->cap_eff = 0;
+	} else if (old_e && c->euid == 0) {
+		c->cap_eff = c->cap_perm;
+	}
 }
 
 static void set_ids(uint32_t *r, uint32_t *e, uint32_t *s, uint32_t *fs, uint64_t nr, uint64_t ne,
@@ -122,13 +136,16 @@ static void set_ids(uint32_t *r, uint32_t *e, uint32_t *s, uint32_t *fs, uint64_
 SYSCALL(setuid)
 {
 	struct creds *c = &t->proc->creds;
+	uint32_t r0 = c->ruid, e0 = c->euid, s0 = c->suid;
+	long ret = 0;
 	if (privileged(t))
 		c->ruid = c->euid = c->suid = c->fsuid = (uint32_t)a[0];
 	else if ((uint32_t)a[0] == c->ruid || (uint32_t)a[0] == c->suid)
 		c->euid = c->fsuid = (uint32_t)a[0];
 	else
-		return -EPERM;
-	return 0;
+		ret = -EPERM;
+	fix_caps(c, r0, e0, s0);
+	return ret;
 }
 
 SYSCALL(setgid)
@@ -146,9 +163,11 @@ SYSCALL(setgid)
 SYSCALL(setreuid)
 {
 	struct creds *c = &t->proc->creds;
+	uint32_t r0 = c->ruid, e0 = c->euid, s0 = c->suid;
 	if (!privileged(t))
 		return -EPERM;
 	set_ids(&c->ruid, &c->euid, &c->suid, &c->fsuid, a[0], a[1], (uint64_t)-1);
+	fix_caps(c, r0, e0, s0);
 	return 0;
 }
 
@@ -164,9 +183,14 @@ SYSCALL(setregid)
 SYSCALL(setresuid)
 {
 	struct creds *c = &t->proc->creds;
-	if (!privileged(t))
+	uint32_t r0 = c->ruid, e0 = c->euid, s0 = c->suid;
+	int same = ((uint32_t)a[0] == (uint32_t)-1 || (uint32_t)a[0] == c->ruid) &&
+		   ((uint32_t)a[1] == (uint32_t)-1 || (uint32_t)a[1] == c->euid) &&
+		   ((uint32_t)a[2] == (uint32_t)-1 || (uint32_t)a[2] == c->suid);
+	if (!privileged(t) && !same)
 		return -EPERM;
 	set_ids(&c->ruid, &c->euid, &c->suid, &c->fsuid, a[0], a[1], a[2]);
+	fix_caps(c, r0, e0, s0);
 	return 0;
 }
 
@@ -411,6 +435,10 @@ SYSCALL(prctl)
 	case PR_GET_NAME:
 		return copy_out(t, a[1], t->comm, 16) ? -EFAULT : 0;
 	case PR_SET_PDEATHSIG:
+		if (a[1] > NSIG_LINUX)
+			return -EINVAL;
+		t->pdeathsig = (int)a[1];
+		return 0;
 	case PR_SET_DUMPABLE:
 	case PR_SET_KEEPCAPS:
 	case PR_SET_CHILD_SUBREAPER:
@@ -419,7 +447,7 @@ SYSCALL(prctl)
 	case PR_GET_DUMPABLE:
 		return 1;
 	case PR_GET_PDEATHSIG:
-		return copy_out(t, a[1], &(int){0}, 4) ? -EFAULT : 0;
+		return copy_out(t, a[1], &t->pdeathsig, 4) ? -EFAULT : 0;
 	case PR_SET_NO_NEW_PRIVS:
 		return a[1] == 1 ? 0 : -EINVAL;
 	case PR_GET_NO_NEW_PRIVS:
@@ -578,25 +606,36 @@ SYSCALL(sched_yield)
 	return 0;
 }
 
+static uint64_t online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
 SYSCALL(sched_getaffinity)
 {
 	if (a[1] < 8 || (a[1] & 7))
 		return -EINVAL;
-	if (a[0] && !task_by_tid((pid_t)a[0]))
+	struct task *o = a[0] ? task_by_tid((pid_t)a[0]) : t;
+	if (!o)
 		return -ESRCH;
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	for (long i = 0; i < n && i < CPU_SETSIZE; i++)
-		CPU_SET(i, &set);
-	size_t len = a[1] < sizeof(set) ? a[1] : sizeof(set);
-	return copy_out(t, a[2], &set, len) ? -EFAULT : (long)len;
+	uint64_t mask = o->affinity ? o->affinity : online_cpus();
+	return copy_out(t, a[2], &mask, 8) ? -EFAULT : 8;
 }
 
 SYSCALL(sched_setaffinity)
 {
-	if (a[0] && !task_by_tid((pid_t)a[0]))
+	struct task *o = a[0] ? task_by_tid((pid_t)a[0]) : t;
+	if (!o)
 		return -ESRCH;
+	uint64_t mask = 0;
+	if (copy_in(t, a[2], &mask, a[1] < 8 ? a[1] : 8))
+		return -EFAULT;
+	mask &= online_cpus();
+	if (!mask)
+		return -EINVAL;
+	/* recorded for the program's view; the host placement is the Sentry's */
+	o->affinity = mask;
 	return 0;
 }
 
@@ -626,13 +665,39 @@ SYSCALL(sched_get_priority_min)
 	return a[0] == 1 || a[0] == 2 ? 1 : 0;
 }
 
+/* PRIO_PROCESS only: groups and users are treated as the caller. */
+static struct process *prio_target(struct task *t, const uint64_t *a)
+{
+	if (a[0] > 2)
+		return NULL;
+	if (a[0] == 0 && a[1])
+		return process_by_pid((pid_t)a[1]);
+	return t->proc;
+}
+
 SYSCALL(getpriority)
 {
-	return 20;
+	if (a[0] > 2)
+		return -EINVAL;
+	struct process *p = prio_target(t, a);
+	return p ? 20 - p->nice : -ESRCH;
 }
 
 SYSCALL(setpriority)
 {
+	if (a[0] > 2)
+		return -EINVAL;
+	struct process *p = prio_target(t, a);
+	if (!p)
+		return -ESRCH;
+	int nice = (int)a[2];
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	if (nice < p->nice && !(t->proc->creds.cap_eff & (1ULL << 23 /* CAP_SYS_NICE */)))
+		return -EACCES;
+	p->nice = nice;
 	return 0;
 }
 

@@ -32,6 +32,12 @@ SYSCALL(mmap)
 			file_put(f);
 			return -ENODEV;
 		}
+		if (S_ISCHR(f->inode->mode) && f->inode->rdev == ((1 << 8) | 5)) {
+			/* /dev/zero: an anonymous mapping */
+			file_put(f);
+			f = NULL;
+			flags |= MAP_ANONYMOUS;
+		}
 	}
 	long r = mm_mmap(t->mm, t->plat, addr, len, prot, flags, f, off);
 	if (f)

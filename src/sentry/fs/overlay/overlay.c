@@ -345,12 +345,30 @@ static int ovl_rmdir(struct inode *dir, const char *name)
 static int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
 		      unsigned flags)
 {
-	if (flags & RENAME_EXCHANGE)
-		return -EINVAL;
 	struct inode *src;
 	int err = ovl_lookup(odir, oname, &src);
 	if (err)
 		return err;
+	if (flags & RENAME_EXCHANGE) {
+		struct inode *other = NULL;
+		err = ovl_lookup(ndir, nname, &other);
+		if (!err && ((S_ISDIR(real(src)->mode) && ON(src)->lower) ||
+			     (S_ISDIR(real(other)->mode) && ON(other)->lower)))
+			err = -EXDEV;
+		if (!err)
+			err = copy_up(src);
+		if (!err)
+			err = copy_up(other);
+		if (!err)
+			err = copy_up(ndir);
+		if (!err)
+			err = ON(odir)->upper->iops->rename(ON(odir)->upper, oname, ON(ndir)->upper,
+							    nname, RENAME_EXCHANGE);
+		if (other)
+			inode_put(other);
+		inode_put(src);
+		return err;
+	}
 	struct inode *victim = NULL;
 	if (ovl_lookup(ndir, nname, &victim) == 0) {
 		if (flags & RENAME_NOREPLACE)
