@@ -635,9 +635,8 @@ SYSCALL(kill)
 		if (sig)
 			signal_send(p, NULL, &si);
 	}
-	if (pid == -1 && sig)
-		signal_send(t->proc, NULL, &si);
-	return found || pid == -1 ? 0 : -ESRCH;
+	/* kill(-1) reaches everyone but init and the caller */
+	return found ? 0 : -ESRCH;
 }
 
 static long do_tkill(struct task *t, pid_t tgid, pid_t tid, int sig, struct linux_siginfo *si)

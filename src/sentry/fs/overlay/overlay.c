@@ -220,6 +220,19 @@ static int drop_whiteout(struct inode *udir, const char *name)
 	return wh;
 }
 
+/* Whether the name exists in dir's lower layer (and so needs a whiteout to
+ * stay deleted), whatever the upper layer holds now. */
+static int lower_has(struct inode *dir, const char *name)
+{
+	struct inode *lo, *ldir = ON(dir)->lower;
+	if (!ldir || (ON(dir)->upper && (ON(dir)->upper->iflags & IFLAG_OPAQUE)))
+		return 0;
+	if (ldir->iops->lookup(ldir, name, &lo) != 0)
+		return 0;
+	inode_put(lo);
+	return 1;
+}
+
 static int make_whiteout(struct inode *udir, const char *name)
 {
 	return udir->iops->mknod(udir, name, S_IFCHR | 0, 0);
@@ -326,7 +339,7 @@ static int remove_name(struct inode *dir, const char *name, int is_dir)
 			err = udir->iops->unlink(udir, name);
 		}
 	}
-	if (!err && c->lower)
+	if (!err && lower_has(dir, name))
 		err = make_whiteout(udir, name);
 	inode_put(child);
 	return err;
@@ -393,11 +406,8 @@ static int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir,
 	}
 	if (!err) {
 		/* a lower file of the same name shows through unless whited out */
-		struct inode *lo;
-		if (ON(odir)->lower && ON(odir)->lower->iops->lookup(ON(odir)->lower, oname, &lo) == 0) {
-			inode_put(lo);
+		if (lower_has(odir, oname))
 			err = make_whiteout(ON(odir)->upper, oname);
-		}
 		struct onode *s = ON(src);
 		char *nn = strdup(nname);
 		if (nn) {
