@@ -5,12 +5,14 @@
  * Runs MODE's operation in a loop for about SECONDS (default 0.5) of wall time
  * after a short warm-up and prints one line: "MODE NS ns/op ITERS iterations".
  * Modes: getppid, devnull (write 1 byte to /dev/null), pipe (ping-pong of one
- * byte between two processes: one round trip per op), fork (fork + _exit +
+ * byte between two processes: one round trip per op), pipe1 (the same with
+ * both processes pinned to one CPU by sched_setaffinity), fork (fork + _exit +
  * wait), forkexec (fork + exec /bin/true + wait), mmap (mmap + touch + munmap
  * of 1 MiB), open (open + close of a root file), stat (stat of a root file).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +61,16 @@ static void op_pipe(long n)
 		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
 			die("pipe ping-pong");
 	}
+}
+
+static void pin_here(void)
+{
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+	CPU_ZERO(&set);
+	CPU_SET(cpu < 0 ? 0 : cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
 }
 
 static void pipe_setup(void)
@@ -148,9 +160,17 @@ static const struct {
 	void (*op)(long);
 	long batch; /* iterations between clock reads */
 } modes[] = {
-    {"getppid", op_getppid, 256}, {"devnull", op_devnull, 256}, {"pipe", op_pipe, 32},
-    {"fork", op_fork, 1},	  {"forkexec", op_forkexec, 1}, {"mmap", op_mmap, 16},
-    {"open", op_open, 64},	  {"stat", op_stat, 64},
+    /* clang-format off */
+	{"getppid", op_getppid, 256},
+	{"devnull", op_devnull, 256},
+	{"pipe", op_pipe, 32},
+	{"pipe1", op_pipe, 32},
+	{"fork", op_fork, 1},
+	{"forkexec", op_forkexec, 1},
+	{"mmap", op_mmap, 16},
+	{"open", op_open, 64},
+	{"stat", op_stat, 64},
+    /* clang-format on */
 };
 
 int main(int argc, char **argv)
@@ -170,6 +190,8 @@ int main(int argc, char **argv)
 			continue;
 		if (modes[i].op == op_devnull && (null_fd = open("/dev/null", O_WRONLY)) < 0)
 			die("open /dev/null");
+		if (!strcmp(modes[i].name, "pipe1"))
+			pin_here(); /* before the fork: the child inherits it */
 		if (modes[i].op == op_pipe)
 			pipe_setup();
 		long b = modes[i].batch;

@@ -126,11 +126,12 @@ TEST(across_fork)
 	if (pid == 0) {
 		close(p[1]);
 		close(q[0]);
-		char c;
+		unsigned char in[3000]; /* odd size: reads split the writes */
 		long sum = 0;
 		ssize_t n;
-		while ((n = read(p[0], &c, 1)) == 1)
-			sum += (unsigned char)c;
+		while ((n = read(p[0], in, sizeof(in))) > 0)
+			for (ssize_t i = 0; i < n; i++)
+				sum += in[i];
 		dprintf(q[1], "%ld", sum);
 		_exit(n == 0 ? 0 : 1);
 	}
