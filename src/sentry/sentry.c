@@ -77,12 +77,30 @@ static int build_fs(struct fs_context **out)
 	return *out ? 0 : -ENOMEM;
 }
 
+/* Which of the caller's fds 0-2 were open; closed ones are plugged with
+ * /dev/null at start so no Sentry fd takes their number. */
+static int stdio_open[3];
+
+static void plug_stdio(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		stdio_open[fd] = fcntl(fd, F_GETFL) >= 0;
+		if (!stdio_open[fd]) {
+			int n = open("/dev/null", O_RDWR);
+			if (n >= 0 && n != fd) {
+				dup2(n, fd);
+				close(n);
+			}
+		}
+	}
+}
+
 static int stdio_files(struct fd_table *ft)
 {
 	for (int fd = 0; fd < 3; fd++) {
 		int fl = fcntl(fd, F_GETFL);
-		if (fl < 0)
-			continue;
+		if (fl < 0 || !stdio_open[fd])
+			continue; /* closed for the caller: closed in the sandbox */
 		int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (dup < 0)
 			return -errno;
@@ -97,6 +115,7 @@ static int stdio_files(struct fd_table *ft)
 
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
+	plug_stdio();
 	int e = plat_init();
 	if (e)
 		return error_set(err, -e, "start the platform");
