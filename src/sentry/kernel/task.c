@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
 
 #include "lib/log.h"
@@ -137,9 +138,13 @@ void task_main(void *arg)
 			break;
 		case STOP_INTERRUPT:
 			break;
-		case STOP_EXITED:
-			/* Killed on the host (out of memory, or by us). */
-			task_exit_group(t, SIGKILL);
+		case STOP_EXITED: {
+			/* Killed on the host: out of memory, or the stub's seccomp
+			 * filter (SIGSYS) when the program used the vsyscall page. */
+			int st = t->plat->exit_status;
+			task_exit_group(t, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
+			break;
+		}
 			break;
 		}
 	}
