@@ -205,6 +205,30 @@ void task_exit_group(struct task *t, int status)
 	task_exit(t, status);
 }
 
+void task_kill_other_threads(struct task *t)
+{
+	struct process *p = t->proc;
+	for (struct task *o = p->threads; o; o = o->thread_next) {
+		if (o == t)
+			continue;
+		o->exec_kill = 1;
+		if (o->state == TASK_BLOCKED) {
+			o->interrupted = 1;
+			task_wake(o);
+		} else if (o->state == TASK_USER) {
+			plat_interrupt(o->plat);
+		}
+	}
+	while (p->nthreads > 1)
+		task_block(t, now_ns() + 1000000, 0);
+	if (t->tid != p->pid) {
+		pid_set_task(t->tid, NULL);
+		pid_free(t->tid);
+		t->tid = p->pid;
+		pid_set_task(t->tid, t);
+	}
+}
+
 /* wait4/waitid */
 
 static int child_matches(struct task *t, struct process *c, pid_t pid)

@@ -163,7 +163,7 @@ int signal_kill_proc(struct process *p, int sig, struct task *from)
 int signal_pending(struct task *t)
 {
 	struct process *p = t->proc;
-	if (p->exiting)
+	if (p->exiting || t->exec_kill)
 		return 1;
 	uint64_t pend = (t->pending.set | p->pending.set);
 	return (pend & (~t->sigmask | UNBLOCKABLE)) != 0;
@@ -394,6 +394,8 @@ void signal_deliver(struct task *t)
 	for (;;) {
 		if (p->exiting)
 			task_exit(t, p->exit_code);
+		if (t->exec_kill)
+			task_exit(t, 0);
 		if (p->stopped) {
 			/* Wait for SIGCONT or SIGKILL. */
 			while (p->stopped && !p->exiting &&

@@ -127,6 +127,7 @@ struct task {
 	int exit_code;
 	int stop_pending;
 	int pdeathsig; /* prctl(PR_SET_PDEATHSIG) */
+	int exec_kill; /* another thread's execve ends this one */
 	uint64_t affinity; /* CPUs allowed (sched_setaffinity); 0 = all */
 	char comm[16];
 	struct task *all_next; /* every live task */
@@ -169,6 +170,9 @@ int task_start_init(struct plat_thread *pt, struct mm *mm, struct fd_table *file
 void task_main(void *arg);
 void task_exit(struct task *t, int code);       /* exit: this thread */
 void task_exit_group(struct task *t, int code); /* exit_group: wait status */
+/* execve's de_thread: ends every other thread of t's process; t takes the
+ * process's pid as its tid. */
+void task_kill_other_threads(struct task *t);
 extern int init_exit_status; /* the sandbox's exit status (wait status of pid 1) */
 
 /* signals (signal.c) */

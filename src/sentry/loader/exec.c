@@ -409,6 +409,7 @@ long exec_task(struct task *t, const char *path, char **argv, char **envp)
 	}
 
 	/* Point of no return. */
+	task_kill_other_threads(t);
 	plat_regs regs = pt->regs;
 	memset(&regs, 0, sizeof(regs));
 	regs.cs = pt->regs.cs;

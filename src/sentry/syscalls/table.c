@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include "lib/log.h"
+#include "sentry/syscalls/strace.h"
 #include "sentry/syscalls/syscalls.h"
 #include "syscall_names.h" /* generated from the kernel headers */
 
@@ -55,8 +56,7 @@ void syscall_dispatch(struct task *t)
 		ret = -ENOSYS;
 	}
 	if (strace_enabled)
-		log_msg(LOG_INFO, "[%d] %s(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld", t->tid,
-			name_of(nr), a[0], a[1], a[2], a[3], a[4], a[5], ret);
+		strace_log(t, name_of(nr), nr, a, ret);
 	/* the task may have a new thread after execve: use its registers */
 	t->plat->regs.rax = (uint64_t)ret;
 	t->plat->regs_dirty = 1;
