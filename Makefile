@@ -47,7 +47,7 @@ $(BUILD)/cvisor: $(BUILD)/obj/src/cmd/main.c.o $(BUILD)/libcvisor.a
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libcvisor.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
 $(BUILD)/asan/obj/%.c.o: %.c | $(BUILD)/gen/syscall_names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) -c $< -o $@
@@ -59,7 +59,7 @@ $(BUILD)/asan/libcvisor.a: $(ASAN_OBJS)
 	ar rcs $@ $^
 $(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libcvisor.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) -o $@ $(filter %.c %.a,$^) $(LDLIBS) -lcmocka
 
 # Syscall test programs are plain C run natively and inside cvisor.
 $(BUILD)/tests/syscalls/%: tests/syscalls/%.c tests/syscalls/harness.h
