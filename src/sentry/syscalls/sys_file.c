@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/pipe/pipe.h"
+#include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -446,9 +448,19 @@ SYSCALL(fcntl)
 		r = S_ISFIFO(f->inode->mode) ? 65536 : -EBADF;
 		break;
 	case F_ADD_SEALS:
-	case F_GET_SEALS:
-		r = -EINVAL;
+	case F_GET_SEALS: {
+		/* memfds and tmpfs files: the host memfd behind them keeps the seals */
+		int hfd = f->ops && f->ops->mmap_fd && f->inode->fs && f->inode->fs->magic == 0x01021994
+				  ? f->ops->mmap_fd(f)
+				  : -1;
+		if (hfd < 0)
+			r = -EINVAL;
+		else if (cmd == F_ADD_SEALS && !writable(f))
+			r = -EPERM;
+		else if ((r = fcntl(hfd, cmd, (int)a[2])) < 0)
+			r = -errno;
 		break;
+	}
 	default:
 		r = -EINVAL;
 	}
@@ -1389,6 +1401,29 @@ SYSCALL(fadvise64)
 	file_put(f);
 	return r;
 }
+SYSCALL(memfd_create)
+{
+	unsigned flags = (unsigned)a[1];
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x8U /* NOEXEC_SEAL */ | 0x10U /* EXEC */))
+		return -EINVAL;
+	char name[256];
+	long n = copy_in_str(t, a[0], name, sizeof(name));
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -EINVAL : n;
+	if (n > 249)
+		return -EINVAL;
+	struct inode *in = tmpfs_memfd_new(flags & MFD_ALLOW_SEALING);
+	if (!in)
+		return -ENOMEM;
+	char dname[300];
+	snprintf(dname, sizeof(dname), "/memfd:%s (deleted)", name);
+	struct file *f = file_anon(in, O_RDWR, dname);
+	inode_put(in);
+	if (!f)
+		return -ENOMEM;
+	return fd_install(t, f, !!(flags & MFD_CLOEXEC));
+}
+
 SYSCALL(fdatasync)
 {
 	return sys_fsync(t, a);

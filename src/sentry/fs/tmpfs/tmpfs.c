@@ -31,14 +31,14 @@ static const struct file_ops t_fops;
 static const struct file_ops t_dir_fops;
 static uint64_t tmpfs_devs = 0x30;
 
-static struct inode *tnode_new(struct fs *fs, uint32_t mode)
+static struct inode *tnode_new_flags(struct fs *fs, uint32_t mode, unsigned mfd_flags)
 {
 	struct tnode *tn = calloc(1, sizeof(*tn));
 	if (!tn)
 		return NULL;
 	tn->memfd = -1;
 	if (S_ISREG(mode)) {
-		tn->memfd = memfd_create("tmpfs", MFD_CLOEXEC);
+		tn->memfd = memfd_create("tmpfs", MFD_CLOEXEC | mfd_flags);
 		if (tn->memfd < 0) {
 			free(tn);
 			return NULL;
@@ -53,6 +53,11 @@ static struct inode *tnode_new(struct fs *fs, uint32_t mode)
 	}
 	in->priv = tn;
 	return in;
+}
+
+static struct inode *tnode_new(struct fs *fs, uint32_t mode)
+{
+	return tnode_new_flags(fs, mode, 0);
 }
 
 static struct tentry **find(struct inode *dir, const char *name)
@@ -491,6 +496,12 @@ static const struct file_ops t_dir_fops = {
 	.readdir = t_readdir,
 	.fsync = t_fsync,
 };
+
+struct inode *tmpfs_memfd_new(unsigned host_flags)
+{
+	static struct fs memfd_fs = {.name = "tmpfs", .dev = 0x1, .magic = 0x01021994};
+	return tnode_new_flags(&memfd_fs, S_IFREG | 0777, host_flags);
+}
 
 struct inode *tmpfs_new(uint32_t mode)
 {

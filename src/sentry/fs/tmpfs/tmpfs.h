@@ -8,4 +8,8 @@
 /* A new tmpfs; returns its root directory inode. */
 struct inode *tmpfs_new(uint32_t mode);
 
+/* A regular file with no name (memfd_create): host_flags go to the host's
+ * memfd_create (MFD_ALLOW_SEALING: the seals are the host memfd's). */
+struct inode *tmpfs_memfd_new(unsigned host_flags);
+
 #endif
