@@ -7,9 +7,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 
 #include "sentry/fs/fdtable.h"
+#include "sentry/fs/notify/inotify.h"
 #include "sentry/kernel/task.h"
 
 #define MAX_LINKS 40
@@ -317,6 +319,7 @@ int vfs_open_dentry(struct mount *mnt, struct dentry *d, int flags, struct file 
 		file_put(f);
 		return S_ISFIFO(in->mode) || S_ISSOCK(in->mode) ? -ENXIO : -ENODEV;
 	}
+	FSNOTIFY_FILE(f, IN_OPEN);
 	*out = f;
 	return 0;
 }
@@ -361,6 +364,7 @@ int vfs_open(struct task *t, int dirfd, const char *path, int flags, uint32_t mo
 				walk_result_put(&w);
 				return -ENOMEM;
 			}
+			FSNOTIFY_NAME(w.d, w.last, IN_CREATE);
 			err = vfs_open_dentry(w.mnt, nd, flags & ~O_TRUNC, out);
 			dentry_put(nd);
 			walk_result_put(&w);

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/inotify.h>
+
+#include "sentry/fs/notify/inotify.h"
 
 struct mount *vfs_mounts;
 
@@ -227,6 +230,10 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	if (f->mnt && f->ops) {
+		int acc = f->flags & O_ACCMODE;
+		FSNOTIFY_FILE(f, acc == O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
+	}
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

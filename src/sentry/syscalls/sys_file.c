@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "sentry/fs/fdtable.h"
+#include "sentry/fs/notify/inotify.h"
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
@@ -195,6 +197,8 @@ SYSCALL(read)
 	if (!f)
 		return -EBADF;
 	long r = readable(f) ? file_read_user(t, f, a[1], a[2], &f->pos) : -EBADF;
+	if (r > 0)
+		FSNOTIFY_FILE(f, IN_ACCESS);
 	file_put(f);
 	return r;
 }
@@ -205,6 +209,8 @@ SYSCALL(write)
 	if (!f)
 		return -EBADF;
 	long r = writable(f) ? file_write_user(t, f, a[1], a[2], &f->pos) : -EBADF;
+	if (r > 0)
+		FSNOTIFY_FILE(f, IN_MODIFY);
 	file_put(f);
 	return r;
 }
@@ -691,6 +697,8 @@ static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, uint32_t mode)
 		err = -EPERM;
 	} else {
 		err = w.d->inode->iops->mkdir(w.d->inode, w.last, mode & 07777 & ~t->fs->umask);
+		if (!err)
+			FSNOTIFY_NAME(w.d, w.last, IN_CREATE | IN_ISDIR);
 	}
 	walk_result_put(&w);
 	return err;
@@ -729,6 +737,8 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, uint32_t mode,
 	} else {
 		err = w.d->inode->iops->mknod(w.d->inode, w.last,
 					      (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask), dev);
+		if (!err)
+			FSNOTIFY_NAME(w.d, w.last, IN_CREATE);
 	}
 	walk_result_put(&w);
 	return err;
@@ -779,8 +789,10 @@ static long do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 		err = S_ISDIR(c->inode->mode) ? -EISDIR
 		      : w.d->inode->iops->unlink ? w.d->inode->iops->unlink(w.d->inode, w.last)
 						 : -EPERM;
-	if (!err)
+	if (!err) {
 		dentry_detach(c);
+		FSNOTIFY_NAME(w.d, w.last, IN_DELETE | (flags & AT_REMOVEDIR ? IN_ISDIR : 0));
+	}
 	dentry_put(c);
 	walk_result_put(&w);
 	return err;
@@ -827,6 +839,11 @@ static long do_renameat2(struct task *t, int odfd, uint64_t opath, int ndfd, uin
 		err = -EPERM;
 	if (!err)
 		err = ow.d->inode->iops->rename(ow.d->inode, ow.last, nw.d->inode, nw.last, flags);
+	if (!err && inotify_nwatches) {
+		uint32_t cookie = fsnotify_cookie(), dir = S_ISDIR(src->inode->mode) ? IN_ISDIR : 0;
+		fsnotify_name(ow.d, ow.last, IN_MOVED_FROM | dir, cookie);
+		fsnotify_name(nw.d, nw.last, IN_MOVED_TO | dir, cookie);
+	}
 	if (!err && !(flags & RENAME_EXCHANGE))
 		dentry_move(src, nw.d, nw.last);
 	if (!err && (flags & RENAME_EXCHANGE)) {
@@ -894,6 +911,8 @@ static long do_linkat(struct task *t, int odfd, uint64_t opath, int ndfd, uint64
 		err = -EPERM;
 	} else {
 		err = nw.d->inode->iops->link(nw.d->inode, nw.last, ow.d->inode);
+		if (!err)
+			FSNOTIFY_NAME(nw.d, nw.last, IN_CREATE);
 	}
 	walk_result_put(&ow);
 	walk_result_put(&nw);
@@ -936,6 +955,8 @@ static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd, uint64_t u
 		err = -EPERM;
 	} else {
 		err = w.d->inode->iops->symlink(w.d->inode, w.last, target);
+		if (!err)
+			FSNOTIFY_NAME(w.d, w.last, IN_CREATE);
 	}
 	free(target);
 	walk_result_put(&w);
