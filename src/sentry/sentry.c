@@ -17,6 +17,7 @@
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
+#include "sentry/fs/proc/proc.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
@@ -66,6 +67,18 @@ static int mount_tmpfs_path(struct mount *root, const char *parent, const char *
 	return err;
 }
 
+/* Mounts procfs on /proc (left as it is if the root has no /proc). */
+static int mount_procfs(struct mount *root)
+{
+	struct dentry *d;
+	if (vfs_lookup_child(root->root, "proc", &d))
+		return 0;
+	struct inode *in = procfs_new();
+	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
+
 static int build_fs(struct fs_context **out)
 {
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -91,7 +104,7 @@ static int build_fs(struct fs_context **out)
 		err = devfs_populate(dev);
 	if (err && err != -ENOENT)
 		return err;
-	mount_tmpfs(m, "proc", 0555, NULL);
+	mount_procfs(m);
 	mount_tmpfs(m, "sys", 0555, NULL);
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;

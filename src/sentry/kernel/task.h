@@ -91,6 +91,7 @@ struct process {
 	char comm[16];
 	int vfork_done; /* the vfork parent may continue */
 	uint32_t exit_signal;
+	int oom_score_adj; /* /proc/[pid]/oom_score_adj; inherited */
 	int nchild_procs;
 	struct linux_sigaction *unused;
 };
