@@ -304,11 +304,8 @@ static int write_comm(const struct proc_node *n, const char *buf, size_t len)
 	if (!t)
 		return -ESRCH;
 	char name[16] = {0};
-	size_t k = len < 15 ? len : 15;
+	size_t k = len < 15 ? len : 15; /* a newline stays, as on Linux */
 	memcpy(name, buf, k);
-	char *nl = strchr(name, '\n');
-	if (nl)
-		*nl = 0;
 	memcpy(t->comm, name, sizeof(name));
 	if (t->tid == t->proc->pid)
 		memcpy(t->proc->comm, name, sizeof(name));
