@@ -29,6 +29,18 @@ extern struct mount *vfs_root_mount;
 extern char sandbox_hostname[65];
 long exec_task(struct task *t, const char *path, char **argv, char **envp);
 
+/* Mounts procfs on /proc (left as it is if the root has no /proc). */
+static int mount_procfs(struct mount *root)
+{
+	struct dentry *d;
+	if (vfs_lookup_child(root->root, "proc", &d))
+		return 0;
+	struct inode *in = procfs_new();
+	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
+
 /* Mounts a fresh tmpfs over an existing directory of the root. */
 static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, struct inode **out)
 {
@@ -63,18 +75,6 @@ static int mount_tmpfs_path(struct mount *root, const char *parent, const char *
 		return 0;
 	struct inode *in = tmpfs_new(01777);
 	err = in ? vfs_mount_at(m, d, in, "tmpfs", 0) : -ENOMEM;
-	dentry_put(d);
-	return err;
-}
-
-/* Mounts procfs on /proc (left as it is if the root has no /proc). */
-static int mount_procfs(struct mount *root)
-{
-	struct dentry *d;
-	if (vfs_lookup_child(root->root, "proc", &d))
-		return 0;
-	struct inode *in = procfs_new();
-	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
 	dentry_put(d);
 	return err;
 }

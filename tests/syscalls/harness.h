@@ -107,6 +107,7 @@ static __attribute__((unused)) void h_fail(const char *file, int line, const cha
 	do {                                                                                       \
 		h_test_failures = 0;                                                               \
 		h_tests++;                                                                         \
+		printf("# %s\n", #name); /* shows where a hang happened */                         \
 		fflush(stdout);                                                                    \
 		test_##name();                                                                     \
 		if (h_test_failures)                                                               \
