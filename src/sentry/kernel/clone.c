@@ -66,11 +66,11 @@ static long do_clone(struct task *t, const struct clone_req *c)
 		p->pid = tid;
 		p->pgid = t->proc->pgid;
 		p->sid = t->proc->sid;
+		p->oom_score_adj = t->proc->oom_score_adj;
 		p->creds = t->proc->creds;
 		memcpy(p->rlim, t->proc->rlim, sizeof(p->rlim));
 		memcpy(p->comm, t->proc->comm, sizeof(p->comm));
 		p->exit_signal = (uint32_t)c->exit_signal;
-		p->oom_score_adj = t->proc->oom_score_adj;
 		p->start_ns = now_ns();
 		if (flags & CLONE_SIGHAND) {
 			p->sighand = t->proc->sighand;
