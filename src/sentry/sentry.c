@@ -19,6 +19,7 @@
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
 #include "sentry/fs/overlay/overlay.h"
+#include "sentry/fs/proc/proc.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
@@ -29,6 +30,18 @@
 extern struct mount *vfs_root_mount;
 extern char sandbox_hostname[65];
 long exec_task(struct task *t, const char *path, char **argv, char **envp);
+
+/* Mounts procfs on /proc (left as it is if the root has no /proc). */
+static int mount_procfs(struct mount *root)
+{
+	struct dentry *d;
+	if (vfs_lookup_child(root->root, "proc", &d))
+		return 0;
+	struct inode *in = procfs_new();
+	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
 
 /* Mounts a fresh tmpfs over an existing directory of the root. */
 static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, struct inode **out)
@@ -71,7 +84,8 @@ static int build_fs(struct fs_context **out)
 	if (err && err != -ENOENT)
 		return err;
 	/* the host's /proc and /sys must never show through */
-	mount_tmpfs(m, "proc", 0555, NULL);
+	if ((err = mount_procfs(m)))
+		return err;
 	mount_tmpfs(m, "sys", 0555, NULL);
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;

@@ -294,6 +294,10 @@ int vfs_open_dentry(struct mount *mnt, struct dentry *d, int flags, struct file 
 		return -EISDIR;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(in->mode))
 		return -ENOTDIR;
+	/* an anonymous file reached through a magic link reopens only if its
+	 * file system says how */
+	if (!mnt && !(in->iops && in->iops->open))
+		return -ENXIO;
 	if (acc != O_RDONLY && S_ISREG(in->mode) && is_readonly(mnt, in))
 		return -EROFS;
 	if (S_ISREG(in->mode) && (flags & O_TRUNC) && acc != O_RDONLY) {

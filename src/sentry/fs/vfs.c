@@ -258,6 +258,14 @@ int vfs_path_of(struct mount *root_mnt, struct dentry *root, struct mount *mnt, 
 	size_t pos = len;
 	if (len < 2)
 		return -ERANGE;
+	if (!mnt && !d->parent) {
+		/* an anonymous file (pipe, socket): its name, "pipe:[N]" */
+		size_t n = strlen(d->name);
+		if (n + 1 > len)
+			return -ENAMETOOLONG;
+		memcpy(buf, d->name, n + 1);
+		return (int)n;
+	}
 	buf[--pos] = 0;
 	int first = 1;
 	while (!(mnt == root_mnt && d == root)) {

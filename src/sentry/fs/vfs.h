@@ -178,7 +178,8 @@ extern struct mount *vfs_mounts; /* every mount, for /proc/mounts */
 struct file *file_new(struct inode *in, struct mount *mnt, struct dentry *d, int flags);
 struct file *file_get(struct file *f);
 void file_put(struct file *f);
-/* The absolute path of a dentry as seen from root (for getcwd, /proc). */
+/* The absolute path of a dentry as seen from root (for getcwd, /proc); the
+ * name of an anonymous file's dentry (mnt NULL), such as "pipe:[7]". */
 int vfs_path_of(struct mount *root_mnt, struct dentry *root, struct mount *mnt, struct dentry *d,
 		char *buf, size_t len);
 /* The absolute path of an open file (malloc'd), or NULL. */

@@ -66,6 +66,7 @@ static long do_clone(struct task *t, const struct clone_req *c)
 		p->pid = tid;
 		p->pgid = t->proc->pgid;
 		p->sid = t->proc->sid;
+		p->oom_score_adj = t->proc->oom_score_adj;
 		p->creds = t->proc->creds;
 		memcpy(p->rlim, t->proc->rlim, sizeof(p->rlim));
 		memcpy(p->comm, t->proc->comm, sizeof(p->comm));

@@ -87,6 +87,7 @@ struct process {
 	struct waitq child_wait; /* wait4 sleepers */
 	struct itimer itimer_real;
 	int64_t start_ns;
+	int oom_score_adj; /* /proc/[pid]/oom_score_adj; inherited */
 	int64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
 	char comm[16];
 	int vfork_done; /* the vfork parent may continue */

@@ -224,8 +224,11 @@ static long build_stack(struct mm *mm, struct plat_thread *pt, char **argv, char
 	PUTSTR(execfn, execfn_addr);
 	for (int i = envc - 1; i >= 0; i--)
 		PUTSTR(envp[i], argp[argc + i]);
+	/* the strings lie argv, envp, execfn in ascending order (/proc cmdline, environ) */
+	uint64_t env_start = base + spos;
 	for (int i = argc - 1; i >= 0; i--)
 		PUTSTR(argv[i], argp[i]);
+	uint64_t arg_start = base + spos;
 	PUTSTR("x86_64", platform_addr);
 	spos -= 16;
 	getrandom(img + spos, 16, 0);
@@ -274,7 +277,9 @@ static long build_stack(struct mm *mm, struct plat_thread *pt, char **argv, char
 	}
 	/* the pointer block starts at base; it must be 16-byte aligned */
 	r = plat_write(pt->as, base, img, total);
-	mm->arg_start = argc ? sp[1] : 0;
+	mm->arg_start = arg_start;
+	mm->arg_end = mm->env_start = env_start;
+	mm->env_end = execfn_addr;
 	free(argp);
 	free(img);
 	if (r != (long)total)

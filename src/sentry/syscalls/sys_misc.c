@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/uts.h"
 #include "sentry/syscalls/syscalls.h"
 
 char sandbox_hostname[65] = "cvisor";
 char sandbox_domainname[65] = "(none)";
-#define SANDBOX_RELEASE "5.15.0-cvisor"
 
 SYSCALL(getpid)
 {
@@ -352,10 +352,10 @@ SYSCALL(uname)
 {
 	struct linux_utsname u;
 	memset(&u, 0, sizeof(u));
-	strcpy(u.sysname, "Linux");
+	strcpy(u.sysname, SANDBOX_SYSNAME);
 	strcpy(u.nodename, sandbox_hostname);
 	strcpy(u.release, SANDBOX_RELEASE);
-	strcpy(u.version, "#1 SMP cvisor");
+	strcpy(u.version, SANDBOX_VERSION);
 	strcpy(u.machine, "x86_64");
 	strcpy(u.domainname, sandbox_domainname);
 	return copy_out(t, a[0], &u, sizeof(u)) ? -EFAULT : 0;

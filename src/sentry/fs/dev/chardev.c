@@ -6,6 +6,8 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "sentry/fs/host/hostfile.h"
+
 static long null_read(struct file *f, void *buf, size_t len, int64_t *off)
 {
 	return 0;
@@ -52,6 +54,7 @@ int chardev_open(struct inode *in, struct file *f)
 	case MKDEV(1, 7): f->ops = &full_fops; return 0;
 	case MKDEV(1, 8):
 	case MKDEV(1, 9): f->ops = &random_fops; return 0;
+	case MKDEV(5, 0): return hostfile_open_tty(f);
 	}
 	return -ENXIO;
 }
@@ -62,7 +65,7 @@ int devfs_populate(struct inode *dir)
 		const char *name;
 		uint64_t dev;
 	} nodes[] = {{"null", MKDEV(1, 3)},   {"zero", MKDEV(1, 5)},    {"full", MKDEV(1, 7)},
-		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}};
+		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}, {"tty", MKDEV(5, 0)}};
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		int err = dir->iops->mknod(dir, nodes[i].name, S_IFCHR | 0666, nodes[i].dev);
 		if (err)

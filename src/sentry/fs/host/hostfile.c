@@ -185,18 +185,63 @@ static const struct file_ops hf_fops = {
 };
 
 static struct fs hostfile_fs = {.name = "host", .dev = 0x5};
+static struct inode *tty_inode; /* the first terminal handed in: /dev/tty */
+
+/* The inode keeps a host fd of its own (in->priv) to reopen the file from. */
+static int hf_open_from(int ifd, struct file *f)
+{
+	int fd = fcntl(ifd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	struct hostfile *h = calloc(1, sizeof(*h));
+	if (!h) {
+		close(fd);
+		return -ENOMEM;
+	}
+	h->fd = fd;
+	f->priv = h;
+	f->ops = &hf_fops;
+	return 0;
+}
+
+/* A reopen through /proc/[pid]/fd/N (/dev/stdin, /dev/stdout). */
+static int hf_inode_open(struct inode *in, struct file *f)
+{
+	return hf_open_from((int)(intptr_t)in->priv, f);
+}
+
+static void hf_inode_release(struct inode *in)
+{
+	close((int)(intptr_t)in->priv);
+}
+
+static const struct inode_ops hf_iops = {.open = hf_inode_open, .release = hf_inode_release};
+
+int hostfile_open_tty(struct file *f)
+{
+	if (!tty_inode)
+		return -ENXIO;
+	return hf_open_from((int)(intptr_t)tty_inode->priv, f);
+}
 
 struct file *hostfile_new(int fd, int flags)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return NULL;
+	int ifd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (ifd < 0)
+		return NULL;
 	struct hostfile *h = calloc(1, sizeof(*h));
-	struct inode *in = h ? inode_new(&hostfile_fs, NULL, &hf_fops, st.st_mode) : NULL;
+	struct inode *in = h ? inode_new(&hostfile_fs, &hf_iops, &hf_fops, st.st_mode) : NULL;
 	if (!in) {
+		close(ifd);
 		free(h);
 		return NULL;
 	}
+	in->priv = (void *)(intptr_t)ifd;
+	if (!tty_inode && isatty(fd))
+		tty_inode = inode_get(in);
 	in->ino = st.st_ino;
 	in->dev = st.st_dev;
 	in->rdev = st.st_rdev;

@@ -7,5 +7,8 @@
 
 /* Wraps host fd (taken over); flags are the O_ access flags to report. */
 struct file *hostfile_new(int fd, int flags);
+/* Opens /dev/tty: f shares the first terminal handed in (the session's
+ * stdin when it is one); -ENXIO when there is none. */
+int hostfile_open_tty(struct file *f);
 
 #endif

@@ -152,7 +152,21 @@ static void pipe_inode_release(struct inode *in)
 	free(p);
 }
 
-static const struct inode_ops pipe_iops = {.release = pipe_inode_release};
+/* A reopen through /proc/[pid]/fd/N: one more reader or writer. */
+static int pipe_open(struct inode *in, struct file *f)
+{
+	struct pipe *p = in->priv;
+	int acc = f->flags & O_ACCMODE;
+	if (acc == O_RDONLY || acc == O_RDWR)
+		p->readers++;
+	if (acc == O_WRONLY || acc == O_RDWR)
+		p->writers++;
+	waitq_wake(&p->rq, 0);
+	waitq_wake(&p->wq, 0);
+	return 0;
+}
+
+static const struct inode_ops pipe_iops = {.open = pipe_open, .release = pipe_inode_release};
 static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
