@@ -164,6 +164,8 @@ void task_exit(struct task *t, int code)
 	task_release_vfork(t);
 	if (!p->exiting && p->nthreads == 1)
 		p->exit_code = code;
+	if (p->nthreads == 1)
+		p->utime_ns = process_cpu_ns(p); /* before the stub goes */
 	unlink_task(t);
 	plat_thread_exit(t->plat);
 	t->plat = NULL;

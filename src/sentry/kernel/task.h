@@ -191,6 +191,10 @@ void sighand_put(struct sighand *sh);
 void process_reparent_children(struct process *p);
 void process_notify_parent(struct process *p);
 
+/* CPU time of a process's threads (cputime.c) */
+int64_t process_cpu_ns(struct process *p);
+long process_maxrss_kb(struct process *p);
+
 /* time helpers */
 int64_t ts_to_ns(const struct linux_timespec *ts);
 struct linux_timespec ns_to_ts(int64_t ns);

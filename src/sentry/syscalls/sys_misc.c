@@ -499,7 +499,7 @@ static int clock_host(int clk)
 		return clk;
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		return CLOCK_MONOTONIC; /* approximation: wall time since start */
+		return CLOCK_MONOTONIC; /* replaced by the stub's CPU clock below */
 	}
 	return -1;
 }
@@ -512,7 +512,7 @@ SYSCALL(clock_gettime)
 	struct timespec ts;
 	clock_gettime(clk, &ts);
 	if ((int)a[0] == CLOCK_PROCESS_CPUTIME_ID || (int)a[0] == CLOCK_THREAD_CPUTIME_ID) {
-		int64_t ns = now_ns() - t->proc->start_ns;
+		int64_t ns = process_cpu_ns(t->proc);
 		ts.tv_sec = ns / 1000000000;
 		ts.tv_nsec = ns % 1000000000;
 	}
@@ -711,6 +711,12 @@ SYSCALL(getcpu)
 	return 0;
 }
 
+static void ns_to_tv(int64_t ns, struct linux_timeval *tv)
+{
+	tv->tv_sec = ns / 1000000000;
+	tv->tv_usec = ns % 1000000000 / 1000;
+}
+
 SYSCALL(getrusage)
 {
 	struct linux_rusage ru;
@@ -718,16 +724,20 @@ SYSCALL(getrusage)
 	int who = (int)a[0];
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	int64_t ns = who == RUSAGE_CHILDREN ? t->proc->cutime_ns : now_ns() - t->proc->start_ns;
-	ru.utime.tv_sec = ns / 1000000000;
-	ru.utime.tv_usec = ns % 1000000000 / 1000;
+	if (who == RUSAGE_CHILDREN) {
+		ns_to_tv(t->proc->cutime_ns, &ru.utime);
+		ns_to_tv(t->proc->cstime_ns, &ru.stime);
+	} else {
+		ns_to_tv(process_cpu_ns(t->proc), &ru.utime);
+		ru.rest[0] = process_maxrss_kb(t->proc); /* ru_maxrss */
+	}
 	return copy_out(t, a[1], &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 SYSCALL(times)
 {
-	int64_t ticks[4] = {(now_ns() - t->proc->start_ns) / 10000000, 0,
-			    t->proc->cutime_ns / 10000000, t->proc->cstime_ns / 10000000};
+	int64_t ticks[4] = {process_cpu_ns(t->proc) / 10000000, 0, t->proc->cutime_ns / 10000000,
+			    t->proc->cstime_ns / 10000000};
 	if (a[0] && copy_out(t, a[0], ticks, sizeof(ticks)))
 		return -EFAULT;
 	return now_ns() / 10000000;
