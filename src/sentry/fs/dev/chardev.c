@@ -65,7 +65,8 @@ int devfs_populate(struct inode *dir)
 		const char *name;
 		uint64_t dev;
 	} nodes[] = {{"null", MKDEV(1, 3)},   {"zero", MKDEV(1, 5)},    {"full", MKDEV(1, 7)},
-		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}, {"tty", MKDEV(5, 0)}};
+		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}, {"tty", MKDEV(5, 0)},
+		     {"ptmx", MKDEV(5, 2)} /* opens with ENXIO until devpts exists */};
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		int err = dir->iops->mknod(dir, nodes[i].name, S_IFCHR | 0666, nodes[i].dev);
 		if (err)
