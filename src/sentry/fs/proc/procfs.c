@@ -331,7 +331,27 @@ static int p_setattr(struct inode *in, const struct iattr *ia)
 
 struct pfile {
 	struct sbuf text;
+	int filled; /* text is generated at the first read, as Linux's
+		     * seq_file does: a file opened before an execve shows the
+		     * new program */
 };
+
+static int pf_fill(const struct proc_node *n, struct pfile *pf)
+{
+	free(pf->text.p);
+	memset(&pf->text, 0, sizeof(pf->text));
+	if (!node_alive(n))
+		return -ESRCH;
+	int err = 0;
+	if (n->ent->show)
+		err = n->ent->show(n, &pf->text);
+	else
+		sb_put(&pf->text, n->ent->text, strlen(n->ent->text));
+	if (!err && pf->text.oom)
+		err = -ENOMEM;
+	pf->filled = !err;
+	return err;
+}
 
 static int p_open(struct inode *in, struct file *f)
 {
@@ -342,24 +362,9 @@ static int p_open(struct inode *in, struct file *f)
 		return 0;
 	/* the mode bits already said who may open; a file without a write
 	 * handler fails writes with EINVAL, as Linux does */
-	int acc = f->flags & O_ACCMODE;
 	struct pfile *pf = calloc(1, sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
-	if (acc != O_WRONLY) {
-		int err = 0;
-		if (n->ent->show)
-			err = n->ent->show(n, &pf->text);
-		else
-			sb_put(&pf->text, n->ent->text, strlen(n->ent->text));
-		if (!err && pf->text.oom)
-			err = -ENOMEM;
-		if (err) {
-			free(pf->text.p);
-			free(pf);
-			return err;
-		}
-	}
 	f->priv = pf;
 	return 0;
 }
@@ -407,6 +412,11 @@ static long pf_read(struct file *f, void *buf, size_t len, int64_t *off)
 		return -EBADF;
 	if (*off < 0)
 		return -EINVAL;
+	if (!pf->filled || *off == 0) {
+		int err = pf_fill(f->inode->priv, pf);
+		if (err)
+			return err;
+	}
 	if ((uint64_t)*off >= pf->text.len)
 		return 0;
 	size_t n = pf->text.len - (size_t)*off;
