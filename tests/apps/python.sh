@@ -79,16 +79,17 @@ def main():
     with mp.get_context("fork").Pool(3) as pool:
         print("pool:", sum(pool.map(square, range(100))))
 
-    # sockets: a unix socketpair and a loopback TCP echo
+    # sockets: a unix socketpair and a unix stream echo server on an
+    # abstract name (inet sockets come in a later issue)
     a, b = socket.socketpair()
     a.sendall(b"ping"); print("socketpair:", b.recv(4))
-    srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen()
+    srv = socket.socket(socket.AF_UNIX); srv.bind("\0cvisor-py-%d" % os.getpid()); srv.listen()
     def echo():
         conn, _ = srv.accept()
         conn.sendall(conn.recv(100).upper()); conn.close()
     t = threading.Thread(target=echo); t.start()
-    cl = socket.create_connection(srv.getsockname()); cl.sendall(b"hello tcp")
-    print("tcp:", cl.recv(100)); t.join(); cl.close(); srv.close()
+    cl = socket.socket(socket.AF_UNIX); cl.connect(srv.getsockname()); cl.sendall(b"hello unix")
+    print("unix:", cl.recv(100)); t.join(); cl.close(); srv.close()
 
     # signals
     got = []
