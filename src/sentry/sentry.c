@@ -20,6 +20,7 @@
 #include "sentry/fs/host/hostfs.h"
 #include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/proc/proc.h"
+#include "sentry/fs/sys/sysfs.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
@@ -39,6 +40,19 @@ static int mount_procfs(struct mount *root)
 		return 0;
 	struct inode *in = procfs_new();
 	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
+
+/* Mounts the read-only /sys (left as it is if the root has no /sys). */
+static int mount_sysfs(struct mount *root)
+{
+	struct dentry *d;
+	if (vfs_lookup_child(root->root, "sys", &d))
+		return 0;
+	struct inode *in = sysfs_new();
+	int err = in ? vfs_mount_at(root, d, in, "sysfs", 1 | 2 | 4 | 8 /* ro,nosuid,nodev,noexec */)
+		     : -ENOMEM;
 	dentry_put(d);
 	return err;
 }
@@ -86,7 +100,8 @@ static int build_fs(struct fs_context **out)
 	/* the host's /proc and /sys must never show through */
 	if ((err = mount_procfs(m)))
 		return err;
-	mount_tmpfs(m, "sys", 0555, NULL);
+	if ((err = mount_sysfs(m)))
+		return err;
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;
 }
