@@ -114,12 +114,8 @@ static long do_clone(struct task *t, const struct clone_req *c)
 
 	if (flags & CLONE_PARENT_SETTID)
 		copy_out(t, c->parent_tid, &tid, 4);
-	if (flags & CLONE_CHILD_SETTID) {
-		/* in the child's memory: same as ours unless forked (copied) */
-		struct plat_thread *save = n->plat;
-		(void)save;
+	if (flags & CLONE_CHILD_SETTID) /* in the child's memory (a copy after fork) */
 		plat_write(pt->as, c->child_tid, &tid, 4);
-	}
 	if (flags & CLONE_CHILD_CLEARTID)
 		n->clear_child_tid = c->child_tid;
 	task_link(n);

@@ -344,10 +344,8 @@ long mm_mremap(struct mm *mm, struct plat_thread *pt, uint64_t old, uint64_t old
 			long r = plat_syscall(pt, SYS_mremap, old, old_len, new_len, 0, 0, 0);
 			if (r < 0)
 				return r;
-			v->end = old + new_len; /* only if v ended at old+old_len */
-			if (old + old_len != v->end - (new_len - old_len)) {
-				/* grew inside the middle of a vma: not possible (overlap) */
-			}
+			/* the range after old_len is free, so v ended there */
+			v->end = old + new_len;
 			return (long)old;
 		}
 		if (!(flags & MREMAP_MAYMOVE))

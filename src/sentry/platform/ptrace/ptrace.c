@@ -163,14 +163,7 @@ static long inject_at(struct plat_thread *t, uint64_t insn, long nr, const uint6
 				return err;
 			return (long)t->regs.rax;
 		}
-		{
-			siginfo_t si = {0};
-			ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si);
-			getregs(t);
-			unsigned char b[4] = {0};
-			plat_read(t->as, t->regs.rip, b, 4);
-			log_debug("inject: tid %d stop sig %d ev %d addr %p code %d rip %llx bytes %02x %02x %02x cs %llx", t->tid, sig, ev, si.si_addr, si.si_code, t->regs.rip, b[0], b[1], b[2], t->regs.cs);
-		}
+		log_debug("inject: tid %d: unexpected stop, signal %d event %d", t->tid, sig, ev);
 		/* A group-stop or another signal: let the call finish. */
 		ptrace(PTRACE_CONT, t->tid, 0, 0);
 	}
@@ -488,13 +481,10 @@ void plat_thread_exit(struct plat_thread *t)
 	struct plat_as *as = t->as;
 	if (t->stop != STOP_EXITED && !t->in_user && t->tid != as->pid) {
 		/* Host threads other than the leader leave for real. */
-		plat_regs saved = t->regs;
-		uint64_t a[6] = {0};
-		plat_regs r = saved;
+		plat_regs r = t->regs;
 		r.rip = STUB_SYSCALL;
 		r.rax = SYS_exit;
 		r.rdi = 0;
-		(void)a;
 		if (setregs(t, &r) == 0 && ptrace(PTRACE_CONT, t->tid, 0, 0) == 0) {
 			int st;
 			while (wait_tid(t->tid, &st) == 0 && WIFSTOPPED(st))
