@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sentry/fs/host/hostfile.h"
 
 static struct coro sched_ctx;
 static struct task *cur;
@@ -230,8 +231,41 @@ static int64_t next_deadline(void)
 	return d;
 }
 
+/* Host signals sent to the Sentry (^C at the terminal, kill from the
+ * caller) go into the sandbox: the terminal's ones to its foreground group,
+ * the others to init. */
+static const int forwarded[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static void on_host_signal(int sig)
+{
+	plat_host_signals |= 1 << sig;
+}
+
+static void forward_host_signals(void)
+{
+	int pending = plat_host_signals;
+	plat_host_signals = 0;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		int sig = forwarded[i];
+		if (!(pending & (1 << sig)))
+			continue;
+		int to_tty = (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH) && isatty(0);
+		struct linux_siginfo si = {.si_signo = sig, .si_code = SI_USER};
+		for (struct task *t = all_tasks; t; t = t->all_next) {
+			struct process *p = t->proc;
+			if (t != p->threads || p->zombie)
+				continue;
+			if (to_tty ? p->pgid == hostfile_fg_pgrp : p->pid == 1)
+				signal_send(p, NULL, &si);
+		}
+	}
+}
+
 static int sched_setup(void)
 {
+	struct sigaction sa = {.sa_handler = on_host_signal}; /* no SA_RESTART: waits end */
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -247,6 +281,8 @@ static int sched_setup(void)
 static void wait_events(void)
 {
 	struct plat_thread *pt;
+	if (plat_host_signals)
+		forward_host_signals();
 	/* Collect whatever already stopped. */
 	int got = 0;
 	while ((pt = plat_wait_stop(0))) {

@@ -93,6 +93,10 @@ void plat_interrupt(struct plat_thread *t);
  * Events of unknown threads are consumed silently. */
 struct plat_thread *plat_wait_stop(int block);
 
+/* Set (as a bit mask of signal numbers) by the Sentry's handler for host
+ * signals to forward; plat_wait_stop returns NULL when they interrupt it. */
+extern volatile sig_atomic_t plat_host_signals;
+
 /* Looks up a thread by host tid. */
 struct plat_thread *plat_thread_find(pid_t tid);
 

@@ -21,7 +21,7 @@ struct hostfile {
 	struct waitq q;
 };
 
-static pid_t fg_pgrp = 1; /* the terminal's foreground group inside the sandbox */
+pid_t hostfile_fg_pgrp = 1; /* the terminal's foreground group inside the sandbox */
 
 static unsigned ready(int fd, unsigned events)
 {
@@ -129,7 +129,7 @@ static long hf_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 	case TIOCGPGRP: {
 		if (!isatty(h->fd))
 			return -ENOTTY;
-		int32_t pg = fg_pgrp;
+		int32_t pg = hostfile_fg_pgrp;
 		return copy_out(t, arg, &pg, 4) ? -EFAULT : 0;
 	}
 	case TIOCSPGRP: {
@@ -138,7 +138,7 @@ static long hf_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 		int32_t pg;
 		if (copy_in(t, arg, &pg, 4))
 			return -EFAULT;
-		fg_pgrp = pg;
+		hostfile_fg_pgrp = pg;
 		return 0;
 	}
 	case TIOCGSID:

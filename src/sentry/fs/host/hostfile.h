@@ -5,6 +5,10 @@
 
 #include "sentry/fs/vfs.h"
 
+/* The foreground process group of the caller's terminal, as the sandbox
+ * set it (TIOCSPGRP): where ^C goes. */
+extern pid_t hostfile_fg_pgrp;
+
 /* Wraps host fd (taken over); flags are the O_ access flags to report. */
 struct file *hostfile_new(int fd, int flags);
 /* Opens /dev/tty: f shares the first terminal handed in (the session's

@@ -48,6 +48,7 @@
 extern const char plat_boot_syscall[];
 __asm__(".text\n.globl plat_boot_syscall\nplat_boot_syscall:\n\tsyscall\n\tint3\n");
 
+volatile sig_atomic_t plat_host_signals;
 static struct plat_thread zygote;
 static struct plat_as zygote_as;
 static int fd_sock = -1; /* the Sentry's end */
@@ -297,6 +298,9 @@ int plat_init(void)
 		return -errno;
 	if (z == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* a process group of their own: the terminal's ^C reaches only
+		 * the Sentry, which passes it into the sandbox */
+		setpgid(0, 0);
 		dup3(sv[1], STUB_SOCK_FD, 0);
 		syscall(SYS_close_range, STUB_SOCK_FD + 1, ~0U, 0);
 		struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
@@ -556,8 +560,11 @@ struct plat_thread *plat_wait_stop(int block)
 	for (;;) {
 		int st;
 		pid_t tid = waitpid(-1, &st, __WALL | (block ? 0 : WNOHANG));
-		if (tid < 0 && errno == EINTR)
+		if (tid < 0 && errno == EINTR) {
+			if (plat_host_signals)
+				return NULL; /* the scheduler forwards them first */
 			continue;
+		}
 		if (tid <= 0)
 			return NULL;
 		struct plat_thread *t = plat_thread_find(tid);
