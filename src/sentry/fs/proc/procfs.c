@@ -329,37 +329,50 @@ static int p_setattr(struct inode *in, const struct iattr *ia)
 	return 0;
 }
 
+/* An open file's text: made by the first read or seek, as seq_file does,
+ * so that open, exec, read shows the new program (`tr </proc/self/cmdline`);
+ * later reads serve the same text at their offsets. */
 struct pfile {
 	struct sbuf text;
+	int made;
 };
+
+static int make_text(struct file *f)
+{
+	struct pfile *pf = f->priv;
+	const struct proc_node *n = f->inode->priv;
+	if (pf->made)
+		return 0;
+	if (!node_alive(n))
+		return -ESRCH;
+	int err = 0;
+	if (n->ent->show)
+		err = n->ent->show(n, &pf->text);
+	else if (n->ent->text)
+		sb_put(&pf->text, n->ent->text, strlen(n->ent->text));
+	if (!err && pf->text.oom)
+		err = -ENOMEM;
+	if (err) {
+		free(pf->text.p);
+		memset(&pf->text, 0, sizeof(pf->text));
+		return err;
+	}
+	pf->made = 1;
+	return 0;
+}
 
 static int p_open(struct inode *in, struct file *f)
 {
 	const struct proc_node *n = in->priv;
 	if (!node_alive(n))
-		return -ESRCH;
+		return -ENOENT;
 	if (S_ISDIR(in->mode))
 		return 0;
 	/* the mode bits already said who may open; a file without a write
 	 * handler fails writes with EINVAL, as Linux does */
-	int acc = f->flags & O_ACCMODE;
 	struct pfile *pf = calloc(1, sizeof(*pf));
 	if (!pf)
 		return -ENOMEM;
-	if (acc != O_WRONLY) {
-		int err = 0;
-		if (n->ent->show)
-			err = n->ent->show(n, &pf->text);
-		else
-			sb_put(&pf->text, n->ent->text, strlen(n->ent->text));
-		if (!err && pf->text.oom)
-			err = -ENOMEM;
-		if (err) {
-			free(pf->text.p);
-			free(pf);
-			return err;
-		}
-	}
 	f->priv = pf;
 	return 0;
 }
@@ -407,6 +420,9 @@ static long pf_read(struct file *f, void *buf, size_t len, int64_t *off)
 		return -EBADF;
 	if (*off < 0)
 		return -EINVAL;
+	int err = make_text(f);
+	if (err)
+		return err;
 	if ((uint64_t)*off >= pf->text.len)
 		return 0;
 	size_t n = pf->text.len - (size_t)*off;
@@ -443,7 +459,13 @@ static int64_t pf_llseek(struct file *f, int64_t off, int whence)
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = f->pos; break;
-	case SEEK_END: base = pf ? (int64_t)pf->text.len : 0; break;
+	case SEEK_END: {
+		int err = pf ? make_text(f) : -EBADF;
+		if (err)
+			return err;
+		base = (int64_t)pf->text.len;
+		break;
+	}
 	default: return -EINVAL;
 	}
 	if (base + off < 0)
