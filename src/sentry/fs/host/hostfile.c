@@ -215,7 +215,22 @@ static void hf_inode_release(struct inode *in)
 	close((int)(intptr_t)in->priv);
 }
 
-static const struct inode_ops hf_iops = {.open = hf_inode_open, .release = hf_inode_release};
+/* `> /dev/stdout` when stdout is a file truncates it, as on Linux. */
+static int hf_inode_setattr(struct inode *in, const struct iattr *ia)
+{
+	if (ia->valid & ~IATTR_SIZE)
+		return -EPERM;
+	if (ftruncate((int)(intptr_t)in->priv, (off_t)ia->size) < 0)
+		return -errno;
+	in->size = ia->size;
+	return 0;
+}
+
+static const struct inode_ops hf_iops = {
+	.open = hf_inode_open,
+	.setattr = hf_inode_setattr,
+	.release = hf_inode_release,
+};
 
 int hostfile_open_tty(struct file *f)
 {
