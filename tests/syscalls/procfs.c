@@ -56,6 +56,34 @@ TEST(cmdline_exact)
 	}
 }
 
+/* setproctitle: a title written over argv and on into the environment
+ * shows whole, up to its NUL (in a child, to leave our argv alone) */
+TEST(cmdline_title)
+{
+	extern char **environ;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *start = g_argv[0];
+		char *end = g_argv[g_argc - 1] + strlen(g_argv[g_argc - 1]) + 1;
+		size_t room = (size_t)(end - start);
+		for (char **e = environ; *e && *e == end; e++)
+			end += strlen(*e) + 1;
+		const char *title = "title: a process title longer than the arguments were";
+		if ((size_t)(end - start) <= strlen(title) + 1 || room > strlen(title)) {
+			dprintf(1, "# cmdline_title: skipped, no environment to spill into\n");
+			_exit(77);
+		}
+		memset(start, 0, (size_t)(end - start));
+		strcpy(start, title);
+		char buf[512];
+		long n = slurp("/proc/self/cmdline", buf, sizeof(buf));
+		_exit(n == (long)strlen(title) + 1 && strcmp(buf, title) == 0 ? 0 : 1);
+	}
+	int ws;
+	CHECK_EQ(waitpid(pid, &ws, 0), pid);
+	CHECK(WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == 77));
+}
+
 TEST(std_fds)
 {
 	int seen[3] = {0};
@@ -342,6 +370,7 @@ int main(int argc, char **argv)
 	g_argc = argc;
 	g_argv = argv;
 	RUN(cmdline_exact);
+	RUN(cmdline_title);
 	RUN(std_fds);
 	RUN(maps_mmap);
 	RUN(child_stat);

@@ -49,7 +49,12 @@ struct proc_ent {
 			struct dentry **d);
 };
 
-enum proc_key { KEY_NONE, KEY_PID, KEY_TID, KEY_FD };
+enum proc_key {
+	KEY_NONE,
+	KEY_PID,
+	KEY_TID,
+	KEY_FD
+};
 
 struct proc_dir {
 	const struct proc_ent *ents; /* ended by a NULL name; may be NULL */
@@ -63,7 +68,7 @@ struct proc_node {
 	const struct proc_ent *ent;
 	pid_t pid; /* the process, 0 outside /proc/[pid] */
 	pid_t tid; /* the thread under task/[tid], else 0 */
-	int fd;    /* under fd/ and fdinfo/, else -1 */
+	int fd;	   /* under fd/ and fdinfo/, else -1 */
 };
 
 /* The process of n (NULL when gone); zombies included. */
@@ -77,14 +82,14 @@ long proc_parse_num(const char *s);
 
 /* Time, in the host's boot clock (as sysinfo(2) reports it). */
 int64_t proc_boot_ns(int64_t mono_ns); /* a CLOCK_MONOTONIC time as time since boot */
-int64_t proc_btime(void);              /* boot time, seconds since the epoch */
+int64_t proc_btime(void);	       /* boot time, seconds since the epoch */
 int proc_ncpus(void);
 
 /* The tables. */
-extern const struct proc_dir proc_pid_dir;  /* /proc/[pid]/ and task/[tid]/ */
-extern const struct proc_ent proc_pid_ent; /* /proc/[pid] itself */
+extern const struct proc_dir proc_pid_dir;		 /* /proc/[pid]/ and task/[tid]/ */
+extern const struct proc_ent proc_pid_ent;		 /* /proc/[pid] itself */
 int proc_pid_keys(const struct proc_node *n, int **out); /* the pids of /proc */
-extern const struct proc_dir proc_sys_dir;  /* /proc/sys/ */
+extern const struct proc_dir proc_sys_dir;		 /* /proc/sys/ */
 extern const struct proc_dir proc_fd_dir, proc_fdinfo_dir;
 
 /* proc_sys.c: files at the top of /proc */

@@ -12,8 +12,8 @@
 #include "sentry/fs/proc/internal.h"
 #include "sentry/mm/mm.h"
 
-#define PROC_PID_LIMIT 32768 /* as kernel/pid.c */
-#define TICK_NS        10000000LL /* USER_HZ = 100 */
+#define PROC_PID_LIMIT 32768	  /* as kernel/pid.c */
+#define TICK_NS	       10000000LL /* USER_HZ = 100 */
 
 /* ---- numbers ---- */
 
@@ -76,11 +76,21 @@ static char state_of(struct process *p, struct task *t, const char **name)
 	else if (t->state == TASK_DEAD)
 		c = 'X';
 	switch (c) {
-	case 'R': *name = "running"; break;
-	case 'T': *name = "stopped"; break;
-	case 'Z': *name = "zombie"; break;
-	case 'X': *name = "dead"; break;
-	default: *name = "sleeping"; break;
+	case 'R':
+		*name = "running";
+		break;
+	case 'T':
+		*name = "stopped";
+		break;
+	case 'Z':
+		*name = "zombie";
+		break;
+	case 'X':
+		*name = "dead";
+		break;
+	default:
+		*name = "sleeping";
+		break;
 	}
 	return c;
 }
@@ -169,9 +179,9 @@ static int show_stat(const struct proc_node *n, struct sbuf *b)
 		  ms.rss / 4096, (unsigned long)p->rlim[RLIMIT_RSS].cur);
 	sb_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %u 0 0 0 0 0 0 ", cs, ce,
 		  mm ? mm->stack_top : 0, pend, t ? t->sigmask : 0, ign, cgt, p->exit_signal);
-	sb_printf(b, "0 0 %lu %lu %lu %lu %lu %d\n", mm ? mm->brk_start : 0,
-		  mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
-		  mm ? mm->env_end : 0, p->zombie ? p->exit_code : 0);
+	sb_printf(b, "0 0 %lu %lu %lu %lu %lu %d\n", mm ? mm->brk_start : 0, mm ? mm->arg_start : 0,
+		  mm ? mm->arg_end : 0, mm ? mm->env_start : 0, mm ? mm->env_end : 0,
+		  p->zombie ? p->exit_code : 0);
 	return 0;
 }
 
@@ -248,7 +258,8 @@ static int show_status(const struct proc_node *n, struct sbuf *b)
 	sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016x\n", (1ULL << 41) - 1, 0);
 	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
 	int ncpu = proc_ncpus();
-	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0", ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
+	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0",
+		  ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
 	if (ncpu > 1)
 		sb_printf(b, "-%d", ncpu - 1);
 	sb_printf(b, "\nMems_allowed:\t1\nMems_allowed_list:\t0\n");
@@ -276,7 +287,20 @@ static int show_cmdline(const struct proc_node *n, struct sbuf *b)
 	struct task *t = proc_node_task(n);
 	if (!p || !t || !t->mm)
 		return 0;
-	return proc_read_mem(p, t->mm->arg_start, t->mm->arg_end, b);
+	struct mm *mm = t->mm;
+	int err = proc_read_mem(p, mm->arg_start, mm->arg_end, b);
+	if (err || !b->len || b->p[b->len - 1] == 0)
+		return err;
+	/* a program that rewrote its title over argv and on into the
+	 * environment (setproctitle): as Linux, go on up to the first NUL */
+	struct sbuf env = {0};
+	err = proc_read_mem(p, mm->env_start, mm->env_end, &env);
+	if (!err && !env.oom && env.len) {
+		size_t n = strnlen(env.p, env.len);
+		sb_put(b, env.p, n < env.len ? n + 1 : n); /* with the NUL when there is one */
+	}
+	free(env.p);
+	return err;
 }
 
 static int show_environ(const struct proc_node *n, struct sbuf *b)
@@ -317,22 +341,14 @@ static int show_limits(const struct proc_node *n, struct sbuf *b)
 	static const struct {
 		const char *name, *unit;
 	} lim[16] = {
-		{"Max cpu time", "seconds"},
-		{"Max file size", "bytes"},
-		{"Max data size", "bytes"},
-		{"Max stack size", "bytes"},
-		{"Max core file size", "bytes"},
-		{"Max resident set", "bytes"},
-		{"Max processes", "processes"},
-		{"Max open files", "files"},
-		{"Max locked memory", "bytes"},
-		{"Max address space", "bytes"},
-		{"Max file locks", "locks"},
-		{"Max pending signals", "signals"},
-		{"Max msgqueue size", "bytes"},
-		{"Max nice priority", NULL},
-		{"Max realtime priority", NULL},
-		{"Max realtime timeout", "us"},
+	    {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
+	    {"Max data size", "bytes"},	     {"Max stack size", "bytes"},
+	    {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
+	    {"Max processes", "processes"},  {"Max open files", "files"},
+	    {"Max locked memory", "bytes"},  {"Max address space", "bytes"},
+	    {"Max file locks", "locks"},     {"Max pending signals", "signals"},
+	    {"Max msgqueue size", "bytes"},  {"Max nice priority", NULL},
+	    {"Max realtime priority", NULL}, {"Max realtime timeout", "us"},
 	};
 	struct process *p = proc_node_process(n);
 	if (!p)
@@ -401,28 +417,28 @@ static int show_cgroup(const struct proc_node *n, struct sbuf *b)
 static const struct proc_dir task_dir;
 
 static const struct proc_ent pid_ents[] = {
-	{"task", S_IFDIR | 0555, PE_TGID_ONLY, .dir = &task_dir},
-	{"fd", S_IFDIR | 0500, .dir = &proc_fd_dir},
-	{"fdinfo", S_IFDIR | 0500, .dir = &proc_fdinfo_dir},
-	{"stat", S_IFREG | 0444, .show = show_stat},
-	{"statm", S_IFREG | 0444, .show = show_statm},
-	{"status", S_IFREG | 0444, .show = show_status},
-	{"maps", S_IFREG | 0444, .show = show_maps},
-	{"cmdline", S_IFREG | 0444, .show = show_cmdline},
-	{"environ", S_IFREG | 0400, .show = show_environ},
-	{"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
-	{"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
-	{"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},
-	{"root", S_IFLNK | 0777, .get_link = proc_link_root},
-	{"mounts", S_IFREG | 0444, .show = proc_show_mounts},
-	{"mountinfo", S_IFREG | 0444, .show = proc_show_mountinfo},
-	{"limits", S_IFREG | 0444, .show = show_limits},
-	{"oom_score_adj", S_IFREG | 0644, .show = show_oom_score_adj, .write = write_oom_score_adj},
-	{"oom_score", S_IFREG | 0444, .show = show_zero},
-	{"loginuid", S_IFREG | 0644, .show = show_unset_id},
-	{"sessionid", S_IFREG | 0444, .show = show_unset_id},
-	{"cgroup", S_IFREG | 0444, .show = show_cgroup},
-	{NULL},
+    {"task", S_IFDIR | 0555, PE_TGID_ONLY, .dir = &task_dir},
+    {"fd", S_IFDIR | 0500, .dir = &proc_fd_dir},
+    {"fdinfo", S_IFDIR | 0500, .dir = &proc_fdinfo_dir},
+    {"stat", S_IFREG | 0444, .show = show_stat},
+    {"statm", S_IFREG | 0444, .show = show_statm},
+    {"status", S_IFREG | 0444, .show = show_status},
+    {"maps", S_IFREG | 0444, .show = show_maps},
+    {"cmdline", S_IFREG | 0444, .show = show_cmdline},
+    {"environ", S_IFREG | 0400, .show = show_environ},
+    {"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
+    {"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},
+    {"root", S_IFLNK | 0777, .get_link = proc_link_root},
+    {"mounts", S_IFREG | 0444, .show = proc_show_mounts},
+    {"mountinfo", S_IFREG | 0444, .show = proc_show_mountinfo},
+    {"limits", S_IFREG | 0444, .show = show_limits},
+    {"oom_score_adj", S_IFREG | 0644, .show = show_oom_score_adj, .write = write_oom_score_adj},
+    {"oom_score", S_IFREG | 0444, .show = show_zero},
+    {"loginuid", S_IFREG | 0644, .show = show_unset_id},
+    {"sessionid", S_IFREG | 0444, .show = show_unset_id},
+    {"cgroup", S_IFREG | 0444, .show = show_cgroup},
+    {NULL},
 };
 
 const struct proc_dir proc_pid_dir = {.ents = pid_ents};
@@ -431,7 +447,7 @@ const struct proc_ent proc_pid_ent = {"[pid]", S_IFDIR | 0555, .dir = &proc_pid_
 static const struct proc_ent tid_ent = {"[tid]", S_IFDIR | 0555, .dir = &proc_pid_dir};
 
 static const struct proc_dir task_dir = {
-	.key = KEY_TID,
-	.key_ent = &tid_ent,
-	.keys = tid_keys,
+    .key = KEY_TID,
+    .key_ent = &tid_ent,
+    .keys = tid_keys,
 };

@@ -14,7 +14,7 @@
 #include "sentry/mm/mm.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
-#define DYN_BASE         1024 /* readdir position of numeric entry k: DYN_BASE + k */
+#define DYN_BASE	 1024 /* readdir position of numeric entry k: DYN_BASE + k */
 
 static struct fs procfs = {.name = "proc", .dev = 0x16, .magic = PROC_SUPER_MAGIC};
 
@@ -393,22 +393,22 @@ static void p_release(struct inode *in)
 }
 
 static const struct inode_ops proc_iops = {
-	.lookup = p_lookup,
-	.readlink = p_readlink,
-	.getattr = p_getattr,
-	.setattr = p_setattr,
-	.open = p_open,
-	.statfs = p_statfs,
-	.release = p_release,
+    .lookup = p_lookup,
+    .readlink = p_readlink,
+    .getattr = p_getattr,
+    .setattr = p_setattr,
+    .open = p_open,
+    .statfs = p_statfs,
+    .release = p_release,
 };
 
 static const struct inode_ops proc_magic_iops = {
-	.readlink = p_readlink,
-	.getattr = p_getattr,
-	.open = p_open,
-	.statfs = p_statfs,
-	.get_link_path = p_get_link_path,
-	.release = p_release,
+    .readlink = p_readlink,
+    .getattr = p_getattr,
+    .open = p_open,
+    .statfs = p_statfs,
+    .get_link_path = p_get_link_path,
+    .release = p_release,
 };
 
 /* ---- open files ---- */
@@ -457,8 +457,12 @@ static int64_t pf_llseek(struct file *f, int64_t off, int whence)
 	struct pfile *pf = f->priv;
 	int64_t base;
 	switch (whence) {
-	case SEEK_SET: base = 0; break;
-	case SEEK_CUR: base = f->pos; break;
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = f->pos;
+		break;
 	case SEEK_END: {
 		int err = pf ? make_text(f) : -EBADF;
 		if (err)
@@ -466,7 +470,8 @@ static int64_t pf_llseek(struct file *f, int64_t off, int whence)
 		base = (int64_t)pf->text.len;
 		break;
 	}
-	default: return -EINVAL;
+	default:
+		return -EINVAL;
 	}
 	if (base + off < 0)
 		return -EINVAL;
@@ -491,15 +496,15 @@ static int64_t pd_llseek(struct file *f, int64_t off, int whence)
 }
 
 static const struct file_ops proc_file_fops = {
-	.read = pf_read,
-	.write = pf_write,
-	.llseek = pf_llseek,
-	.release = pf_release,
+    .read = pf_read,
+    .write = pf_write,
+    .llseek = pf_llseek,
+    .release = pf_release,
 };
 
 static const struct file_ops proc_dir_fops = {
-	.llseek = pd_llseek,
-	.readdir = p_readdir,
+    .llseek = pd_llseek,
+    .readdir = p_readdir,
 };
 
 /* ---- the top directory ---- */
@@ -529,25 +534,25 @@ static int mounts_link(const struct proc_node *n, char *buf, size_t len)
 }
 
 static const struct proc_ent root_ents[] = {
-	{"self", S_IFLNK | 0777, .readlink = self_link},
-	{"thread-self", S_IFLNK | 0777, .readlink = thread_self_link},
-	{"mounts", S_IFLNK | 0777, .readlink = mounts_link},
-	{"sys", S_IFDIR | 0555, .dir = &proc_sys_dir},
-	{"meminfo", S_IFREG | 0444, .show = proc_show_meminfo},
-	{"cpuinfo", S_IFREG | 0444, .show = proc_show_cpuinfo},
-	{"uptime", S_IFREG | 0444, .show = proc_show_uptime},
-	{"loadavg", S_IFREG | 0444, .show = proc_show_loadavg},
-	{"stat", S_IFREG | 0444, .show = proc_show_stat},
-	{"version", S_IFREG | 0444, .show = proc_show_version},
-	{"filesystems", S_IFREG | 0444, .show = proc_show_filesystems},
-	{NULL},
+    {"self", S_IFLNK | 0777, .readlink = self_link},
+    {"thread-self", S_IFLNK | 0777, .readlink = thread_self_link},
+    {"mounts", S_IFLNK | 0777, .readlink = mounts_link},
+    {"sys", S_IFDIR | 0555, .dir = &proc_sys_dir},
+    {"meminfo", S_IFREG | 0444, .show = proc_show_meminfo},
+    {"cpuinfo", S_IFREG | 0444, .show = proc_show_cpuinfo},
+    {"uptime", S_IFREG | 0444, .show = proc_show_uptime},
+    {"loadavg", S_IFREG | 0444, .show = proc_show_loadavg},
+    {"stat", S_IFREG | 0444, .show = proc_show_stat},
+    {"version", S_IFREG | 0444, .show = proc_show_version},
+    {"filesystems", S_IFREG | 0444, .show = proc_show_filesystems},
+    {NULL},
 };
 
 static const struct proc_dir root_dir = {
-	.ents = root_ents,
-	.key = KEY_PID,
-	.key_ent = &proc_pid_ent,
-	.keys = proc_pid_keys,
+    .ents = root_ents,
+    .key = KEY_PID,
+    .key_ent = &proc_pid_ent,
+    .keys = proc_pid_keys,
 };
 static const struct proc_ent root_ent = {"/", S_IFDIR | 0555, .dir = &root_dir};
 
