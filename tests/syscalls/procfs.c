@@ -163,6 +163,11 @@ TEST(child_stat)
 	CHECK(slurp(path, buf, sizeof(buf)) > 0);
 	CHECK(slurp("/proc/self/comm", mine, sizeof(mine)) > 0);
 	CHECK_STR(buf, mine);
+	/* a file opened before the end and a directory held as cwd */
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int early = CHECK_OK(open(path, O_RDONLY));
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	int dirfd = CHECK_OK(open(path, O_RDONLY | O_DIRECTORY));
 	/* once it exits and before it is reaped it is a zombie */
 	close(p[1]);
 	siginfo_t si;
@@ -173,6 +178,12 @@ TEST(child_stat)
 	CHECK_EQ(waitpid(pid, &ws, 0), pid);
 	CHECK_EQ(WEXITSTATUS(ws), 3);
 	CHECK(stat_of(pid, &st, &ppid) < 0);
+	CHECK_ERR(read(early, buf, sizeof(buf)), ESRCH);
+	close(early);
+	errno = 0;
+	CHECK(openat(dirfd, "status", O_RDONLY) < 0 && (errno == ENOENT || errno == ESRCH));
+	CHECK(openat(dirfd, "maps", O_RDONLY) < 0 && (errno == ENOENT || errno == ESRCH));
+	close(dirfd);
 	/* /proc/self/stat says running with our parent */
 	CHECK_OK(stat_of(getpid(), &st, &ppid));
 	CHECK_EQ(st, 'R');

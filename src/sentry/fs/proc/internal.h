@@ -69,6 +69,9 @@ struct proc_node {
 	pid_t pid; /* the process, 0 outside /proc/[pid] */
 	pid_t tid; /* the thread under task/[tid], else 0 */
 	int fd;	   /* under fd/ and fdinfo/, else -1 */
+	/* the process's start time: a cached dentry of a dead process never
+	 * names a later one that got the same pid */
+	int64_t start_ns;
 };
 
 /* The process of n (NULL when gone); zombies included. */

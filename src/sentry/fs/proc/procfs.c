@@ -83,7 +83,8 @@ long proc_parse_num(const char *s)
 
 struct process *proc_node_process(const struct proc_node *n)
 {
-	return n->pid ? process_by_pid(n->pid) : NULL;
+	struct process *p = n->pid ? process_by_pid(n->pid) : NULL;
+	return p && p->start_ns == n->start_ns ? p : NULL;
 }
 
 struct task *proc_node_task(const struct proc_node *n)
@@ -201,9 +202,11 @@ static void child_of(const struct proc_node *dir, const struct proc_ent *e, enum
 	*out = *dir;
 	out->ent = e;
 	if (k == KEY_PID) {
+		struct process *p = process_by_pid(key);
 		out->pid = key;
 		out->tid = 0;
 		out->fd = -1;
+		out->start_ns = p ? p->start_ns : 0;
 	} else if (k == KEY_TID) {
 		out->tid = key;
 	} else if (k == KEY_FD) {
