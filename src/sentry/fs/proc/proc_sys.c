@@ -258,6 +258,11 @@ static const struct proc_ent kernel_ents[] = {
     {"cap_last_cap", S_IFREG | 0444, .text = "40\n"},
     {"overflowuid", S_IFREG | 0444, .text = "65534\n"},
     {"overflowgid", S_IFREG | 0444, .text = "65534\n"},
+    {"randomize_va_space", S_IFREG | 0444, .text = "2\n"},
+    {"core_pattern", S_IFREG | 0444, .text = "core\n"},
+    {"shmmax", S_IFREG | 0444, .text = "18446744073692774399\n"},
+    {"shmall", S_IFREG | 0444, .text = "18446744073692774399\n"},
+    {"shmmni", S_IFREG | 0444, .text = "4096\n"},
     {"random", S_IFDIR | 0555, .dir = &random_dir},
     {NULL},
 };
@@ -267,14 +272,24 @@ static const struct proc_ent vm_ents[] = {
     {"overcommit_memory", S_IFREG | 0444, .text = "0\n"},
     {"max_map_count", S_IFREG | 0444, .text = "65530\n"},
     {"mmap_min_addr", S_IFREG | 0444, .text = "65536\n"},
+    {"swappiness", S_IFREG | 0444, .text = "60\n"},
     {NULL},
 };
 static const struct proc_dir vm_dir = {.ents = vm_ents};
+
+static const struct proc_ent inotify_ents[] = {
+    {"max_user_watches", S_IFREG | 0444, .text = "8192\n"},
+    {"max_user_instances", S_IFREG | 0444, .text = "128\n"},
+    {"max_queued_events", S_IFREG | 0444, .text = "16384\n"},
+    {NULL},
+};
+static const struct proc_dir inotify_dir = {.ents = inotify_ents};
 
 static const struct proc_ent fs_ents[] = {
     {"file-max", S_IFREG | 0444, .text = "9223372036854775807\n"},
     {"nr_open", S_IFREG | 0444, .text = "1048576\n"},
     {"pipe-max-size", S_IFREG | 0444, .text = "1048576\n"},
+    {"inotify", S_IFDIR | 0555, .dir = &inotify_dir},
     {NULL},
 };
 static const struct proc_dir fs_dir = {.ents = fs_ents};
@@ -284,8 +299,15 @@ static const struct proc_ent core_ents[] = {
     {NULL},
 };
 static const struct proc_dir core_dir = {.ents = core_ents};
+static const struct proc_ent ipv4_ents[] = {
+    {"ip_local_port_range", S_IFREG | 0444, .text = "32768\t60999\n"},
+    {"tcp_keepalive_time", S_IFREG | 0444, .text = "7200\n"},
+    {NULL},
+};
+static const struct proc_dir ipv4_dir = {.ents = ipv4_ents};
 static const struct proc_ent net_ents[] = {
     {"core", S_IFDIR | 0555, .dir = &core_dir},
+    {"ipv4", S_IFDIR | 0555, .dir = &ipv4_dir},
     {NULL},
 };
 static const struct proc_dir net_dir = {.ents = net_ents};
