@@ -44,6 +44,8 @@ struct proc_ent {
 	const struct proc_dir *dir;
 	/* symlinks: the target text */
 	int (*readlink)(const struct proc_node *n, char *buf, size_t len);
+	/* permission bits that depend on the node (fd links), or -1 */
+	int (*perm_of)(const struct proc_node *n);
 	/* magic links: the (referenced) dentry they stand for */
 	int (*get_link)(const struct proc_node *n, struct task *t, struct mount **m,
 			struct dentry **d);

@@ -154,6 +154,11 @@ static void fill_owner(struct inode *in, const struct proc_node *n)
 	struct process *p = proc_node_process(n);
 	in->uid = p ? p->creds.euid : 0;
 	in->gid = p ? p->creds.egid : 0;
+	if (n->ent->perm_of) {
+		int perm = n->ent->perm_of(n);
+		if (perm >= 0)
+			in->mode = (in->mode & S_IFMT) | (uint32_t)perm;
+	}
 }
 
 static struct inode *node_inode(const struct proc_node *n)
@@ -492,6 +497,8 @@ static void pf_release(struct file *f)
 
 static int64_t pd_llseek(struct file *f, int64_t off, int whence)
 {
+	if (whence == SEEK_CUR && off == 0)
+		return (int64_t)f->dir_pos;
 	if (whence != SEEK_SET || off < 0)
 		return -EINVAL;
 	f->dir_pos = (uint64_t)off;
