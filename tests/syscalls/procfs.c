@@ -326,7 +326,16 @@ TEST(sys_and_misc)
 	CHECK(slurp("/proc/self/cgroup", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, "::") != NULL);
 	CHECK(slurp("/proc/self/loginuid", buf, sizeof(buf)) > 0);
-	char link[64] = {0};
+	char link[64] = {0}, link2[64] = {0};
+	CHECK(readlink("/proc/self/ns/pid", link, sizeof(link) - 1) > 0);
+	CHECK(strncmp(link, "pid:[", 5) == 0);
+	CHECK(readlink("/proc/self/ns/pid_for_children", link2, sizeof(link2) - 1) > 0);
+	CHECK_STR(link2, link);
+	CHECK(slurp("/proc/self/uid_map", buf, sizeof(buf)) > 0);
+	long inside = -1, outside = -1, count = -1;
+	CHECK_EQ(sscanf(buf, "%ld %ld %ld", &inside, &outside, &count), 3);
+	CHECK(count > 0);
+	memset(link, 0, sizeof(link));
 	CHECK(readlink("/proc/mounts", link, sizeof(link) - 1) > 0);
 	CHECK_STR(link, "self/mounts");
 	CHECK(slurp("/proc/mounts", buf, sizeof(buf)) > 0);

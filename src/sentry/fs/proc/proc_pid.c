@@ -414,6 +414,48 @@ static int show_cgroup(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
+/* ns/: one set of namespaces for the whole sandbox; readlink names them
+ * ("pid:[4026532001]"), they do not open. */
+static int ns_link(const struct proc_node *n, char *buf, size_t len)
+{
+	static const char *names[] = {"cgroup",
+				      "ipc",
+				      "mnt",
+				      "net",
+				      "pid",
+				      "time",
+				      "user",
+				      "uts",
+				      "pid_for_children",
+				      "time_for_children"};
+	const char *name = n->ent->name;
+	unsigned k = 0;
+	while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k], name) != 0)
+		k++;
+	size_t base = strcspn(name, "_"); /* pid_for_children is pid's */
+	if (strncmp(name, "pid_", 4) == 0)
+		k = 4;
+	if (strncmp(name, "time_", 5) == 0)
+		k = 5;
+	int r = snprintf(buf, len, "%.*s:[%u]", (int)base, name, 4026532000u + k);
+	return r < (int)len ? r : (int)len;
+}
+
+static const struct proc_ent ns_ents[] = {
+    {"cgroup", S_IFLNK | 0777, .readlink = ns_link},
+    {"ipc", S_IFLNK | 0777, .readlink = ns_link},
+    {"mnt", S_IFLNK | 0777, .readlink = ns_link},
+    {"net", S_IFLNK | 0777, .readlink = ns_link},
+    {"pid", S_IFLNK | 0777, .readlink = ns_link},
+    {"pid_for_children", S_IFLNK | 0777, .readlink = ns_link},
+    {"time", S_IFLNK | 0777, .readlink = ns_link},
+    {"time_for_children", S_IFLNK | 0777, .readlink = ns_link},
+    {"user", S_IFLNK | 0777, .readlink = ns_link},
+    {"uts", S_IFLNK | 0777, .readlink = ns_link},
+    {NULL},
+};
+static const struct proc_dir ns_dir = {.ents = ns_ents};
+
 static const struct proc_dir task_dir;
 
 static const struct proc_ent pid_ents[] = {
@@ -438,6 +480,15 @@ static const struct proc_ent pid_ents[] = {
     {"loginuid", S_IFREG | 0644, .show = show_unset_id},
     {"sessionid", S_IFREG | 0444, .show = show_unset_id},
     {"cgroup", S_IFREG | 0444, .show = show_cgroup},
+    {"ns", S_IFDIR | 0511, .dir = &ns_dir},
+    {"uid_map", S_IFREG | 0444, .text = "         0          0 4294967295\n"},
+    {"gid_map", S_IFREG | 0444, .text = "         0          0 4294967295\n"},
+    {"setgroups", S_IFREG | 0444, .text = "allow\n"},
+    {"personality", S_IFREG | 0444, .text = "00000000\n"},
+    {"wchan", S_IFREG | 0444, .text = "0"},
+    {"io", S_IFREG | 0400,
+     .text = "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\n"
+	     "cancelled_write_bytes: 0\n"},
     {NULL},
 };
 
