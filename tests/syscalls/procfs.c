@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -84,6 +85,23 @@ TEST(cmdline_title)
 	CHECK(WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == 77));
 }
 
+TEST(auxv)
+{
+	uint64_t aux[128];
+	long n = slurp("/proc/self/auxv", (char *)aux, sizeof(aux));
+	CHECK(n > 0 && n % 16 == 0);
+	int pagesz = 0, entry = 0, end = 0;
+	for (long i = 0; i + 1 < n / 8; i += 2) {
+		if (aux[i] == AT_PAGESZ)
+			pagesz = aux[i + 1] == getauxval(AT_PAGESZ);
+		if (aux[i] == AT_ENTRY)
+			entry = aux[i + 1] == getauxval(AT_ENTRY);
+		if (aux[i] == AT_NULL)
+			end = 1;
+	}
+	CHECK(pagesz && entry && end);
+}
+
 TEST(std_fds)
 {
 	int seen[3] = {0};
@@ -131,6 +149,18 @@ TEST(maps_mmap)
 	snprintf(want, sizeof(want), "%lx-%lx r--p ", (unsigned long)(m + 4096),
 		 (unsigned long)(m + 8192));
 	CHECK(strstr(buf, want) != NULL);
+	static char smaps[1 << 20];
+	CHECK(slurp("/proc/self/smaps", smaps, sizeof(smaps)) > 0);
+	char *at = strstr(smaps, want);
+	CHECK(at != NULL);
+	if (at) {
+		at = strchr(at, '\n');
+		CHECK(at && strncmp(at + 1, "Size:", 5) == 0);
+		CHECK(at && atol(at + 6) == 4);
+	}
+	CHECK(slurp("/proc/self/smaps_rollup", smaps, sizeof(smaps)) > 0);
+	CHECK(strstr(smaps, "[rollup]\n") != NULL);
+	CHECK(strstr(smaps, "\nRss:") != NULL);
 	munmap(m, len);
 	CHECK(slurp("/proc/self/maps", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, want) == NULL);
@@ -391,6 +421,7 @@ int main(int argc, char **argv)
 	g_argv = argv;
 	RUN(cmdline_exact);
 	RUN(cmdline_title);
+	RUN(auxv);
 	RUN(std_fds);
 	RUN(maps_mmap);
 	RUN(child_stat);

@@ -281,6 +281,69 @@ static int show_maps(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
+/* smaps: each maps line and its sizes. The Sentry does not know which pages
+ * are resident (the host does), so a mapping counts as wholly resident, as
+ * VmRSS does. */
+static void smaps_sizes(struct sbuf *b, uint64_t size, uint64_t anon)
+{
+	static const char *zero[] = {"Shared_Clean:", "Shared_Dirty:", "Private_Clean:"};
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8d kB\n%-16s%8d kB\n", "Size:", size / 1024,
+		  "KernelPageSize:", 4, "MMUPageSize:", 4);
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8lu kB\n", "Rss:", size / 1024, "Pss:", size / 1024);
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		sb_printf(b, "%-16s%8d kB\n", zero[i], 0);
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n", "Private_Dirty:", size / 1024,
+		  "Referenced:", size / 1024, "Anonymous:", anon / 1024);
+	sb_printf(b, "%-16s%8d kB\n%-16s%8d kB\n%-16s%8d kB\n%-16s%8d kB\n", "LazyFree:", 0,
+		  "AnonHugePages:", 0, "Swap:", 0, "Locked:", 0);
+}
+
+static int show_smaps_common(const struct proc_node *n, struct sbuf *b, int rollup)
+{
+	struct task *t = proc_node_task(n);
+	if (!t || !t->mm)
+		return 0;
+	size_t len;
+	char *text = mm_maps_text(t->mm, &len);
+	if (!text)
+		return -ENOMEM;
+	uint64_t total = 0, anon = 0, lo = 0, hi = 0;
+	char *line = text;
+	for (struct vma *v = t->mm->vmas; v && line < text + len; v = v->next) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		size_t ll = nl ? (size_t)(nl - line) + 1 : (size_t)(text + len - line);
+		uint64_t size = v->end - v->start, a = v->file ? 0 : size;
+		total += size;
+		anon += a;
+		lo = lo ? lo : v->start;
+		hi = v->end;
+		if (!rollup) {
+			sb_put(b, line, ll);
+			smaps_sizes(b, size, a);
+			sb_printf(b, "THPeligible:    0\nVmFlags:%s%s%s%s\n",
+				  v->prot & 1 ? " rd" : "", v->prot & 2 ? " wr" : "",
+				  v->prot & 4 ? " ex" : "", v->flags & VMA_SHARED ? " sh" : "");
+		}
+		line += ll;
+	}
+	free(text);
+	if (rollup) {
+		sb_printf(b, "%012lx-%012lx ---p 00000000 00:00 0%27s[rollup]\n", lo, hi, "");
+		smaps_sizes(b, total, anon);
+	}
+	return 0;
+}
+
+static int show_smaps(const struct proc_node *n, struct sbuf *b)
+{
+	return show_smaps_common(n, b, 0);
+}
+
+static int show_smaps_rollup(const struct proc_node *n, struct sbuf *b)
+{
+	return show_smaps_common(n, b, 1);
+}
+
 static int show_cmdline(const struct proc_node *n, struct sbuf *b)
 {
 	struct process *p = proc_node_process(n);
@@ -310,6 +373,15 @@ static int show_environ(const struct proc_node *n, struct sbuf *b)
 	if (!p || !t || !t->mm)
 		return 0;
 	return proc_read_mem(p, t->mm->env_start, t->mm->env_end, b);
+}
+
+static int show_auxv(const struct proc_node *n, struct sbuf *b)
+{
+	struct process *p = proc_node_process(n);
+	struct task *t = proc_node_task(n);
+	if (!p || !t || !t->mm)
+		return 0;
+	return proc_read_mem(p, t->mm->auxv_start, t->mm->auxv_end, b);
 }
 
 static int show_comm(const struct proc_node *n, struct sbuf *b)
@@ -466,8 +538,11 @@ static const struct proc_ent pid_ents[] = {
     {"statm", S_IFREG | 0444, .show = show_statm},
     {"status", S_IFREG | 0444, .show = show_status},
     {"maps", S_IFREG | 0444, .show = show_maps},
+    {"smaps", S_IFREG | 0444, .show = show_smaps},
+    {"smaps_rollup", S_IFREG | 0444, .show = show_smaps_rollup},
     {"cmdline", S_IFREG | 0444, .show = show_cmdline},
     {"environ", S_IFREG | 0400, .show = show_environ},
+    {"auxv", S_IFREG | 0400, .show = show_auxv},
     {"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
     {"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
     {"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},
