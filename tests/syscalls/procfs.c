@@ -263,6 +263,18 @@ TEST(threads)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
 	CHECK(slurp(path, buf, sizeof(buf)) > 0);
 	CHECK_EQ(atoi(buf), tid);
+	/* /proc/<tid> works for a thread but /proc does not list it */
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	CHECK(slurp(path, buf, sizeof(buf)) > 0);
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", tid);
+	CHECK(strstr(buf, want) != NULL);
+	int listed = 0;
+	d = opendir("/proc");
+	while (d && (e = readdir(d)))
+		listed |= atoi(e->d_name) == tid;
+	if (d)
+		closedir(d);
+	CHECK(!listed);
 	/* no task/ under a thread's directory */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/task", tid);
 	CHECK_ERR(access(path, F_OK), ENOENT);

@@ -64,6 +64,9 @@ struct proc_dir {
 	enum proc_key key;
 	const struct proc_ent *key_ent; /* what a numeric entry is */
 	int (*keys)(const struct proc_node *dir, int **out);
+	/* numeric names that work but are not listed (/proc/[tid]): fills
+	 * *out and returns 0, or -ENOENT */
+	int (*hidden)(const struct proc_node *dir, int key, struct proc_node *out);
 };
 
 struct proc_node {
@@ -94,6 +97,8 @@ int proc_ncpus(void);
 extern const struct proc_dir proc_pid_dir;		 /* /proc/[pid]/ and task/[tid]/ */
 extern const struct proc_ent proc_pid_ent;		 /* /proc/[pid] itself */
 int proc_pid_keys(const struct proc_node *n, int **out); /* the pids of /proc */
+/* /proc/[tid] of a thread that does not lead its group */
+int proc_tid_hidden(const struct proc_node *n, int key, struct proc_node *out);
 extern const struct proc_dir proc_sys_dir;		 /* /proc/sys/ */
 extern const struct proc_dir proc_fd_dir, proc_fdinfo_dir;
 

@@ -40,6 +40,20 @@ int proc_pid_keys(const struct proc_node *n, int **out)
 	return k;
 }
 
+int proc_tid_hidden(const struct proc_node *n, int key, struct proc_node *out)
+{
+	struct task *t = task_by_tid(key);
+	if (!t || t->state == TASK_DEAD)
+		return -ENOENT;
+	*out = *n;
+	out->ent = &proc_pid_ent;
+	out->pid = t->proc->pid;
+	out->tid = key;
+	out->fd = -1;
+	out->start_ns = t->proc->start_ns;
+	return 0;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;

@@ -251,9 +251,10 @@ static int p_lookup(struct inode *din, const char *name, struct inode **out)
 	for (int i = 0; i < nk && !found; i++)
 		found = keys[i] == key;
 	free(keys);
-	if (!found)
+	if (!found && !(d->hidden && d->hidden(n, (int)key, &c) == 0))
 		return -ENOENT;
-	child_of(n, d->key_ent, d->key, (int)key, &c);
+	if (found)
+		child_of(n, d->key_ent, d->key, (int)key, &c);
 	*out = node_inode(&c);
 	return *out ? 0 : -ENOMEM;
 }
@@ -563,6 +564,7 @@ static const struct proc_dir root_dir = {
     .key = KEY_PID,
     .key_ent = &proc_pid_ent,
     .keys = proc_pid_keys,
+    .hidden = proc_tid_hidden,
 };
 static const struct proc_ent root_ent = {"/", S_IFDIR | 0555, .dir = &root_dir};
 
