@@ -99,11 +99,12 @@ extern const struct proc_ent proc_pid_ent;		 /* /proc/[pid] itself */
 int proc_pid_keys(const struct proc_node *n, int **out); /* the pids of /proc */
 /* /proc/[tid] of a thread that does not lead its group */
 int proc_tid_hidden(const struct proc_node *n, int key, struct proc_node *out);
-extern const struct proc_dir proc_sys_dir;		 /* /proc/sys/ */
+extern const struct proc_dir proc_sys_dir; /* /proc/sys/ */
 extern const struct proc_dir proc_fd_dir, proc_fdinfo_dir;
 
 /* proc_sys.c: files at the top of /proc */
 int proc_show_meminfo(const struct proc_node *n, struct sbuf *b);
+int proc_show_vmstat(const struct proc_node *n, struct sbuf *b);
 int proc_show_cpuinfo(const struct proc_node *n, struct sbuf *b);
 int proc_show_uptime(const struct proc_node *n, struct sbuf *b);
 int proc_show_loadavg(const struct proc_node *n, struct sbuf *b);

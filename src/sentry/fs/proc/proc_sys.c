@@ -110,6 +110,20 @@ int proc_show_meminfo(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
+int proc_show_vmstat(const struct proc_node *n, struct sbuf *b)
+{
+	static const char *zero[] = {"nr_inactive_anon", "nr_active_anon", "nr_inactive_file",
+				     "nr_active_file",	 "nr_mapped",	   "nr_dirty",
+				     "nr_writeback",	 "pgpgin",	   "pgpgout",
+				     "pswpin",		 "pswpout",	   "pgalloc_normal",
+				     "pgfree",		 "pgfault",	   "pgmajfault",
+				     "pgsteal_kswapd",	 "pgscan_kswapd",  "oom_kill"};
+	sb_printf(b, "nr_free_pages %lu\n", (unsigned long)sysconf(_SC_AVPHYS_PAGES));
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		sb_printf(b, "%s 0\n", zero[i]);
+	return 0;
+}
+
 int proc_show_cpuinfo(const struct proc_node *n, struct sbuf *b)
 {
 	if (host_cpuinfo) {

@@ -551,6 +551,7 @@ static const struct proc_ent root_ents[] = {
     {"sys", S_IFDIR | 0555, .dir = &proc_sys_dir},
     {"meminfo", S_IFREG | 0444, .show = proc_show_meminfo},
     {"cpuinfo", S_IFREG | 0444, .show = proc_show_cpuinfo},
+    {"vmstat", S_IFREG | 0444, .show = proc_show_vmstat},
     {"uptime", S_IFREG | 0444, .show = proc_show_uptime},
     {"loadavg", S_IFREG | 0444, .show = proc_show_loadavg},
     {"stat", S_IFREG | 0444, .show = proc_show_stat},
