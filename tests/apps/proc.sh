@@ -23,9 +23,10 @@ n=$(wc -w <<<"$pids")
 [[ " $pids " != *" $$ "* ]] || fail "ls /proc lists the host's pid $$: $pids"
 
 # cmdline, exe and the other side of a pipe
-got=$("$CVISOR" do sh -c 'cat /proc/self/cmdline | tr "\0" " "; echo; readlink /proc/self/exe; echo x | readlink /proc/self/fd/0' 2>/dev/null)
-want=$(printf 'cat /proc/self/cmdline \nREADLINK\npipe:[N]')
-got=$(sed -e "s|^$(readlink -f "$(command -v readlink)")\$|READLINK|" -e 's/pipe:\[[0-9]*\]/pipe:[N]/' <<<"$got")
+script='tr "\0" " " </proc/self/cmdline; echo; readlink /proc/self/exe; echo x | readlink /proc/self/fd/0'
+norm() { sed -e 's/pipe:\[[0-9]*\]/pipe:[N]/'; }
+got=$("$CVISOR" do sh -c "$script" 2>/dev/null | norm)
+want=$(sh -c "$script" | norm)
 [ "$got" = "$want" ] || fail "cmdline/exe/fd: got '$got' want '$want'"
 
 # /dev/stdout and /dev/stderr reopen the caller's files, pipes or regular

@@ -318,9 +318,19 @@ TEST(writable)
 	/* comm follows prctl(PR_SET_NAME) and takes writes */
 	char mine[64];
 	CHECK(slurp("/proc/self/comm", mine, sizeof(mine)) > 0);
+	int keep = CHECK_OK(open("/proc/self/comm", O_RDONLY));
 	CHECK_OK(prctl(PR_SET_NAME, "renamed"));
 	CHECK(slurp("/proc/self/comm", buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "renamed\n");
+	/* a file kept open shows fresh text when read again from the start */
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(pread(keep, buf, sizeof(buf) - 1, 0), 8);
+	CHECK_STR(buf, "renamed\n");
+	CHECK_OK(prctl(PR_SET_NAME, "again"));
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(pread(keep, buf, sizeof(buf) - 1, 0), 6);
+	CHECK_STR(buf, "again\n");
+	close(keep);
 	fd = CHECK_OK(open("/proc/self/comm", O_WRONLY));
 	CHECK_EQ(write(fd, mine, strlen(mine) - 1), (long)strlen(mine) - 1); /* no newline */
 	close(fd);

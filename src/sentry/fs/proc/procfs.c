@@ -338,36 +338,28 @@ static int p_setattr(struct inode *in, const struct iattr *ia)
 	return 0;
 }
 
-/* An open file's text: made by the first read or seek, as seq_file does,
- * so that open, exec, read shows the new program (`tr </proc/self/cmdline`);
- * later reads serve the same text at their offsets. */
 struct pfile {
 	struct sbuf text;
-	int made;
+	int filled; /* text is generated at the first read, as Linux's
+		     * seq_file does: a file opened before an execve shows the
+		     * new program */
 };
 
-static int make_text(struct file *f)
+static int pf_fill(const struct proc_node *n, struct pfile *pf)
 {
-	struct pfile *pf = f->priv;
-	const struct proc_node *n = f->inode->priv;
-	if (pf->made)
-		return 0;
+	free(pf->text.p);
+	memset(&pf->text, 0, sizeof(pf->text));
 	if (!node_alive(n))
 		return -ESRCH;
 	int err = 0;
 	if (n->ent->show)
 		err = n->ent->show(n, &pf->text);
-	else if (n->ent->text)
+	else
 		sb_put(&pf->text, n->ent->text, strlen(n->ent->text));
 	if (!err && pf->text.oom)
 		err = -ENOMEM;
-	if (err) {
-		free(pf->text.p);
-		memset(&pf->text, 0, sizeof(pf->text));
-		return err;
-	}
-	pf->made = 1;
-	return 0;
+	pf->filled = !err;
+	return err;
 }
 
 static int p_open(struct inode *in, struct file *f)
@@ -429,9 +421,11 @@ static long pf_read(struct file *f, void *buf, size_t len, int64_t *off)
 		return -EBADF;
 	if (*off < 0)
 		return -EINVAL;
-	int err = make_text(f);
-	if (err)
-		return err;
+	if (!pf->filled || *off == 0) {
+		int err = pf_fill(f->inode->priv, pf);
+		if (err)
+			return err;
+	}
 	if ((uint64_t)*off >= pf->text.len)
 		return 0;
 	size_t n = pf->text.len - (size_t)*off;
@@ -473,7 +467,7 @@ static int64_t pf_llseek(struct file *f, int64_t off, int whence)
 		base = f->pos;
 		break;
 	case SEEK_END: {
-		int err = pf ? make_text(f) : -EBADF;
+		int err = !pf ? -EBADF : pf->filled ? 0 : pf_fill(f->inode->priv, pf);
 		if (err)
 			return err;
 		base = (int64_t)pf->text.len;
