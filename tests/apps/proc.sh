@@ -29,6 +29,15 @@ got=$("$CVISOR" do sh -c "$script" 2>/dev/null | norm)
 want=$(sh -c "$script" | norm)
 [ "$got" = "$want" ] || fail "cmdline/exe/fd: got '$got' want '$want'"
 
+# /dev/stdout and /dev/stderr reopen the caller's files, pipes or regular
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+"$CVISOR" do sh -c 'echo err >/dev/stderr; echo out >>/dev/stdout' >"$tmp/out" 2>"$tmp/err" ||
+	fail "writing /dev/stdout, /dev/stderr to files failed: $(cat "$tmp/err")"
+[ "$(cat "$tmp/out")" = out ] && [ "$(cat "$tmp/err")" = err ] ||
+	fail "/dev/std* to files: out='$(cat "$tmp/out")' err='$(cat "$tmp/err")'"
+got=$(echo piped | "$CVISOR" do sh -c 'cat /dev/stdin >/dev/stdout' 2>&1 | cat)
+[ "$got" = piped ] || fail "/dev/stdin to /dev/stdout through pipes: $got"
+
 # ps reads /proc
 if command -v ps >/dev/null; then
 	ps_out=$("$CVISOR" do ps -e -o pid=,comm= 2>/dev/null) || fail "ps failed: $ps_out"

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -56,6 +57,51 @@ TEST(cmdline_exact)
 	}
 }
 
+/* setproctitle: a title written over argv and on into the environment
+ * shows whole, up to its NUL (in a child, to leave our argv alone) */
+TEST(cmdline_title)
+{
+	extern char **environ;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *start = g_argv[0];
+		char *end = g_argv[g_argc - 1] + strlen(g_argv[g_argc - 1]) + 1;
+		size_t room = (size_t)(end - start);
+		for (char **e = environ; *e && *e == end; e++)
+			end += strlen(*e) + 1;
+		const char *title = "title: a process title longer than the arguments were";
+		if ((size_t)(end - start) <= strlen(title) + 1 || room > strlen(title)) {
+			dprintf(1, "# cmdline_title: skipped, no environment to spill into\n");
+			_exit(77);
+		}
+		memset(start, 0, (size_t)(end - start));
+		strcpy(start, title);
+		char buf[512];
+		long n = slurp("/proc/self/cmdline", buf, sizeof(buf));
+		_exit(n == (long)strlen(title) + 1 && strcmp(buf, title) == 0 ? 0 : 1);
+	}
+	int ws;
+	CHECK_EQ(waitpid(pid, &ws, 0), pid);
+	CHECK(WIFEXITED(ws) && (WEXITSTATUS(ws) == 0 || WEXITSTATUS(ws) == 77));
+}
+
+TEST(auxv)
+{
+	uint64_t aux[128];
+	long n = slurp("/proc/self/auxv", (char *)aux, sizeof(aux));
+	CHECK(n > 0 && n % 16 == 0);
+	int pagesz = 0, entry = 0, end = 0;
+	for (long i = 0; i + 1 < n / 8; i += 2) {
+		if (aux[i] == AT_PAGESZ)
+			pagesz = aux[i + 1] == getauxval(AT_PAGESZ);
+		if (aux[i] == AT_ENTRY)
+			entry = aux[i + 1] == getauxval(AT_ENTRY);
+		if (aux[i] == AT_NULL)
+			end = 1;
+	}
+	CHECK(pagesz && entry && end);
+}
+
 TEST(std_fds)
 {
 	int seen[3] = {0};
@@ -103,6 +149,18 @@ TEST(maps_mmap)
 	snprintf(want, sizeof(want), "%lx-%lx r--p ", (unsigned long)(m + 4096),
 		 (unsigned long)(m + 8192));
 	CHECK(strstr(buf, want) != NULL);
+	static char smaps[1 << 20];
+	CHECK(slurp("/proc/self/smaps", smaps, sizeof(smaps)) > 0);
+	char *at = strstr(smaps, want);
+	CHECK(at != NULL);
+	if (at) {
+		at = strchr(at, '\n');
+		CHECK(at && strncmp(at + 1, "Size:", 5) == 0);
+		CHECK(at && atol(at + 6) == 4);
+	}
+	CHECK(slurp("/proc/self/smaps_rollup", smaps, sizeof(smaps)) > 0);
+	CHECK(strstr(smaps, "[rollup]\n") != NULL);
+	CHECK(strstr(smaps, "\nRss:") != NULL);
 	munmap(m, len);
 	CHECK(slurp("/proc/self/maps", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, want) == NULL);
@@ -135,6 +193,11 @@ TEST(child_stat)
 	CHECK(slurp(path, buf, sizeof(buf)) > 0);
 	CHECK(slurp("/proc/self/comm", mine, sizeof(mine)) > 0);
 	CHECK_STR(buf, mine);
+	/* a file opened before the end and a directory held as cwd */
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int early = CHECK_OK(open(path, O_RDONLY));
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	int dirfd = CHECK_OK(open(path, O_RDONLY | O_DIRECTORY));
 	/* once it exits and before it is reaped it is a zombie */
 	close(p[1]);
 	siginfo_t si;
@@ -145,6 +208,12 @@ TEST(child_stat)
 	CHECK_EQ(waitpid(pid, &ws, 0), pid);
 	CHECK_EQ(WEXITSTATUS(ws), 3);
 	CHECK(stat_of(pid, &st, &ppid) < 0);
+	CHECK_ERR(read(early, buf, sizeof(buf)), ESRCH);
+	close(early);
+	errno = 0;
+	CHECK(openat(dirfd, "status", O_RDONLY) < 0 && (errno == ENOENT || errno == ESRCH));
+	CHECK(openat(dirfd, "maps", O_RDONLY) < 0 && (errno == ENOENT || errno == ESRCH));
+	close(dirfd);
 	/* /proc/self/stat says running with our parent */
 	CHECK_OK(stat_of(getpid(), &st, &ppid));
 	CHECK_EQ(st, 'R');
@@ -194,6 +263,18 @@ TEST(threads)
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
 	CHECK(slurp(path, buf, sizeof(buf)) > 0);
 	CHECK_EQ(atoi(buf), tid);
+	/* /proc/<tid> works for a thread but /proc does not list it */
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	CHECK(slurp(path, buf, sizeof(buf)) > 0);
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", tid);
+	CHECK(strstr(buf, want) != NULL);
+	int listed = 0;
+	d = opendir("/proc");
+	while (d && (e = readdir(d)))
+		listed |= atoi(e->d_name) == tid;
+	if (d)
+		closedir(d);
+	CHECK(!listed);
 	/* no task/ under a thread's directory */
 	snprintf(path, sizeof(path), "/proc/self/task/%d/task", tid);
 	CHECK_ERR(access(path, F_OK), ENOENT);
@@ -237,9 +318,19 @@ TEST(writable)
 	/* comm follows prctl(PR_SET_NAME) and takes writes */
 	char mine[64];
 	CHECK(slurp("/proc/self/comm", mine, sizeof(mine)) > 0);
+	int keep = CHECK_OK(open("/proc/self/comm", O_RDONLY));
 	CHECK_OK(prctl(PR_SET_NAME, "renamed"));
 	CHECK(slurp("/proc/self/comm", buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "renamed\n");
+	/* a file kept open shows fresh text when read again from the start */
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(pread(keep, buf, sizeof(buf) - 1, 0), 8);
+	CHECK_STR(buf, "renamed\n");
+	CHECK_OK(prctl(PR_SET_NAME, "again"));
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(pread(keep, buf, sizeof(buf) - 1, 0), 6);
+	CHECK_STR(buf, "again\n");
+	close(keep);
 	fd = CHECK_OK(open("/proc/self/comm", O_WRONLY));
 	CHECK_EQ(write(fd, mine, strlen(mine) - 1), (long)strlen(mine) - 1); /* no newline */
 	close(fd);
@@ -287,7 +378,16 @@ TEST(sys_and_misc)
 	CHECK(slurp("/proc/self/cgroup", buf, sizeof(buf)) > 0);
 	CHECK(strstr(buf, "::") != NULL);
 	CHECK(slurp("/proc/self/loginuid", buf, sizeof(buf)) > 0);
-	char link[64] = {0};
+	char link[64] = {0}, link2[64] = {0};
+	CHECK(readlink("/proc/self/ns/pid", link, sizeof(link) - 1) > 0);
+	CHECK(strncmp(link, "pid:[", 5) == 0);
+	CHECK(readlink("/proc/self/ns/pid_for_children", link2, sizeof(link2) - 1) > 0);
+	CHECK_STR(link2, link);
+	CHECK(slurp("/proc/self/uid_map", buf, sizeof(buf)) > 0);
+	long inside = -1, outside = -1, count = -1;
+	CHECK_EQ(sscanf(buf, "%ld %ld %ld", &inside, &outside, &count), 3);
+	CHECK(count > 0);
+	memset(link, 0, sizeof(link));
 	CHECK(readlink("/proc/mounts", link, sizeof(link) - 1) > 0);
 	CHECK_STR(link, "self/mounts");
 	CHECK(slurp("/proc/mounts", buf, sizeof(buf)) > 0);
@@ -342,6 +442,8 @@ int main(int argc, char **argv)
 	g_argc = argc;
 	g_argv = argv;
 	RUN(cmdline_exact);
+	RUN(cmdline_title);
+	RUN(auxv);
 	RUN(std_fds);
 	RUN(maps_mmap);
 	RUN(child_stat);

@@ -280,6 +280,8 @@ static long build_stack(struct mm *mm, struct plat_thread *pt, char **argv, char
 	mm->arg_start = arg_start;
 	mm->arg_end = mm->env_start = env_start;
 	mm->env_end = execfn_addr;
+	mm->auxv_start = base + (uint64_t)(1 + argc + 1 + envc + 1) * 8;
+	mm->auxv_end = mm->auxv_start + sizeof(aux);
 	free(argp);
 	free(img);
 	if (r != (long)total)

@@ -37,6 +37,7 @@ struct mm {
 	uint64_t brk_start, brk;
 	uint64_t stack_top;
 	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t auxv_start, auxv_end; /* the auxiliary vector on the stack (/proc auxv) */
 	uint64_t vdso_base;
 	struct file *exe;
 };

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -215,13 +216,51 @@ static void hf_inode_release(struct inode *in)
 	close((int)(intptr_t)in->priv);
 }
 
-static const struct inode_ops hf_iops = {.open = hf_inode_open, .release = hf_inode_release};
+/* `> /dev/stdout` when stdout is a file truncates it, as on Linux. */
+static int hf_inode_setattr(struct inode *in, const struct iattr *ia)
+{
+	if (ia->valid & ~IATTR_SIZE)
+		return -EPERM;
+	if (ftruncate((int)(intptr_t)in->priv, (off_t)ia->size) < 0)
+		return -errno;
+	in->size = ia->size;
+	return 0;
+}
+
+static const struct inode_ops hf_iops = {
+	.open = hf_inode_open,
+	.setattr = hf_inode_setattr,
+	.release = hf_inode_release,
+};
 
 int hostfile_open_tty(struct file *f)
 {
 	if (!tty_inode)
 		return -ENXIO;
 	return hf_open_from((int)(intptr_t)tty_inode->priv, f);
+}
+
+/* What /proc/[pid]/fd/N shows: "pipe:[ino]", "socket:[ino]", the terminal,
+ * or the host's name for the file (the sandbox starts before it is confined,
+ * and `cvisor do` shares the host's root). */
+static const char *host_name(int fd, const struct stat *st)
+{
+	static char name[4096];
+	if (isatty(fd))
+		return "/dev/pts/0";
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)) {
+		snprintf(name, sizeof(name), "%s:[%lu]", S_ISSOCK(st->st_mode) ? "socket" : "pipe",
+			 (unsigned long)st->st_ino);
+		return name;
+	}
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, name, sizeof(name) - 1);
+	if (n <= 0 || name[0] != '/')
+		snprintf(name, sizeof(name), "host:[%lu]", (unsigned long)st->st_ino);
+	else
+		name[n] = 0;
+	return name;
 }
 
 struct file *hostfile_new(int fd, int flags)
@@ -247,7 +286,7 @@ struct file *hostfile_new(int fd, int flags)
 	in->rdev = st.st_rdev;
 	in->size = (uint64_t)st.st_size;
 	h->fd = fd;
-	struct file *f = file_anon(in, flags, isatty(fd) ? "/dev/pts/0" : "pipe:[host]");
+	struct file *f = file_anon(in, flags, host_name(fd, &st));
 	inode_put(in);
 	if (!f) {
 		free(h);

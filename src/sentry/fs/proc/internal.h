@@ -44,12 +44,19 @@ struct proc_ent {
 	const struct proc_dir *dir;
 	/* symlinks: the target text */
 	int (*readlink)(const struct proc_node *n, char *buf, size_t len);
+	/* permission bits that depend on the node (fd links), or -1 */
+	int (*perm_of)(const struct proc_node *n);
 	/* magic links: the (referenced) dentry they stand for */
 	int (*get_link)(const struct proc_node *n, struct task *t, struct mount **m,
 			struct dentry **d);
 };
 
-enum proc_key { KEY_NONE, KEY_PID, KEY_TID, KEY_FD };
+enum proc_key {
+	KEY_NONE,
+	KEY_PID,
+	KEY_TID,
+	KEY_FD
+};
 
 struct proc_dir {
 	const struct proc_ent *ents; /* ended by a NULL name; may be NULL */
@@ -57,13 +64,19 @@ struct proc_dir {
 	enum proc_key key;
 	const struct proc_ent *key_ent; /* what a numeric entry is */
 	int (*keys)(const struct proc_node *dir, int **out);
+	/* numeric names that work but are not listed (/proc/[tid]): fills
+	 * *out and returns 0, or -ENOENT */
+	int (*hidden)(const struct proc_node *dir, int key, struct proc_node *out);
 };
 
 struct proc_node {
 	const struct proc_ent *ent;
 	pid_t pid; /* the process, 0 outside /proc/[pid] */
 	pid_t tid; /* the thread under task/[tid], else 0 */
-	int fd;    /* under fd/ and fdinfo/, else -1 */
+	int fd;	   /* under fd/ and fdinfo/, else -1 */
+	/* the process's start time: a cached dentry of a dead process never
+	 * names a later one that got the same pid */
+	int64_t start_ns;
 };
 
 /* The process of n (NULL when gone); zombies included. */
@@ -77,18 +90,21 @@ long proc_parse_num(const char *s);
 
 /* Time, in the host's boot clock (as sysinfo(2) reports it). */
 int64_t proc_boot_ns(int64_t mono_ns); /* a CLOCK_MONOTONIC time as time since boot */
-int64_t proc_btime(void);              /* boot time, seconds since the epoch */
+int64_t proc_btime(void);	       /* boot time, seconds since the epoch */
 int proc_ncpus(void);
 
 /* The tables. */
-extern const struct proc_dir proc_pid_dir;  /* /proc/[pid]/ and task/[tid]/ */
-extern const struct proc_ent proc_pid_ent; /* /proc/[pid] itself */
+extern const struct proc_dir proc_pid_dir;		 /* /proc/[pid]/ and task/[tid]/ */
+extern const struct proc_ent proc_pid_ent;		 /* /proc/[pid] itself */
 int proc_pid_keys(const struct proc_node *n, int **out); /* the pids of /proc */
-extern const struct proc_dir proc_sys_dir;  /* /proc/sys/ */
+/* /proc/[tid] of a thread that does not lead its group */
+int proc_tid_hidden(const struct proc_node *n, int key, struct proc_node *out);
+extern const struct proc_dir proc_sys_dir; /* /proc/sys/ */
 extern const struct proc_dir proc_fd_dir, proc_fdinfo_dir;
 
 /* proc_sys.c: files at the top of /proc */
 int proc_show_meminfo(const struct proc_node *n, struct sbuf *b);
+int proc_show_vmstat(const struct proc_node *n, struct sbuf *b);
 int proc_show_cpuinfo(const struct proc_node *n, struct sbuf *b);
 int proc_show_uptime(const struct proc_node *n, struct sbuf *b);
 int proc_show_loadavg(const struct proc_node *n, struct sbuf *b);

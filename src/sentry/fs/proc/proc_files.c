@@ -57,8 +57,10 @@ static struct fd_table *files_of(const struct proc_node *n)
 static int fd_keys(const struct proc_node *n, int **out)
 {
 	struct fd_table *ft = files_of(n);
-	if (!ft)
-		return -ENOENT;
+	if (!ft) {
+		*out = NULL;
+		return 0; /* a zombie: no files */
+	}
 	int *keys = malloc(sizeof(int) * (size_t)(ft->size + 1));
 	if (!keys)
 		return -ENOMEM;
@@ -81,6 +83,26 @@ static int fd_link(const struct proc_node *n, struct task *t, struct mount **m, 
 	return err;
 }
 
+/* As Linux: r-x for a reader, -wx for a writer. */
+static int fd_perm(const struct proc_node *n)
+{
+	struct fd_table *ft = files_of(n);
+	struct file *f = ft ? fdt_get(ft, n->fd) : NULL;
+	if (!f)
+		return -1;
+	int acc = f->flags & O_ACCMODE, perm = 0;
+	if (f->flags & O_PATH)
+		perm = 0;
+	else {
+		if (acc == O_RDONLY || acc == O_RDWR)
+			perm |= 0500;
+		if (acc == O_WRONLY || acc == O_RDWR)
+			perm |= 0300;
+	}
+	file_put(f);
+	return perm;
+}
+
 static int show_fdinfo(const struct proc_node *n, struct sbuf *b)
 {
 	struct fd_table *ft = files_of(n);
@@ -96,7 +118,8 @@ static int show_fdinfo(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
-static const struct proc_ent fd_ent = {"[fd]", S_IFLNK | 0700, .get_link = fd_link};
+static const struct proc_ent fd_ent = {"[fd]", S_IFLNK | 0700, .get_link = fd_link,
+				       .perm_of = fd_perm};
 static const struct proc_ent fdinfo_ent = {"[fd]", S_IFREG | 0444, .show = show_fdinfo};
 
 const struct proc_dir proc_fd_dir = {.key = KEY_FD, .key_ent = &fd_ent, .keys = fd_keys};

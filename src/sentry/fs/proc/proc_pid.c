@@ -12,8 +12,8 @@
 #include "sentry/fs/proc/internal.h"
 #include "sentry/mm/mm.h"
 
-#define PROC_PID_LIMIT 32768 /* as kernel/pid.c */
-#define TICK_NS        10000000LL /* USER_HZ = 100 */
+#define PROC_PID_LIMIT 32768	  /* as kernel/pid.c */
+#define TICK_NS	       10000000LL /* USER_HZ = 100 */
 
 /* ---- numbers ---- */
 
@@ -38,6 +38,20 @@ int proc_pid_keys(const struct proc_node *n, int **out)
 	}
 	*out = keys;
 	return k;
+}
+
+int proc_tid_hidden(const struct proc_node *n, int key, struct proc_node *out)
+{
+	struct task *t = task_by_tid(key);
+	if (!t || t->state == TASK_DEAD)
+		return -ENOENT;
+	*out = *n;
+	out->ent = &proc_pid_ent;
+	out->pid = t->proc->pid;
+	out->tid = key;
+	out->fd = -1;
+	out->start_ns = t->proc->start_ns;
+	return 0;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -76,11 +90,21 @@ static char state_of(struct process *p, struct task *t, const char **name)
 	else if (t->state == TASK_DEAD)
 		c = 'X';
 	switch (c) {
-	case 'R': *name = "running"; break;
-	case 'T': *name = "stopped"; break;
-	case 'Z': *name = "zombie"; break;
-	case 'X': *name = "dead"; break;
-	default: *name = "sleeping"; break;
+	case 'R':
+		*name = "running";
+		break;
+	case 'T':
+		*name = "stopped";
+		break;
+	case 'Z':
+		*name = "zombie";
+		break;
+	case 'X':
+		*name = "dead";
+		break;
+	default:
+		*name = "sleeping";
+		break;
 	}
 	return c;
 }
@@ -169,9 +193,9 @@ static int show_stat(const struct proc_node *n, struct sbuf *b)
 		  ms.rss / 4096, (unsigned long)p->rlim[RLIMIT_RSS].cur);
 	sb_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %u 0 0 0 0 0 0 ", cs, ce,
 		  mm ? mm->stack_top : 0, pend, t ? t->sigmask : 0, ign, cgt, p->exit_signal);
-	sb_printf(b, "0 0 %lu %lu %lu %lu %lu %d\n", mm ? mm->brk_start : 0,
-		  mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
-		  mm ? mm->env_end : 0, p->zombie ? p->exit_code : 0);
+	sb_printf(b, "0 0 %lu %lu %lu %lu %lu %d\n", mm ? mm->brk_start : 0, mm ? mm->arg_start : 0,
+		  mm ? mm->arg_end : 0, mm ? mm->env_start : 0, mm ? mm->env_end : 0,
+		  p->zombie ? p->exit_code : 0);
 	return 0;
 }
 
@@ -248,7 +272,8 @@ static int show_status(const struct proc_node *n, struct sbuf *b)
 	sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016x\n", (1ULL << 41) - 1, 0);
 	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
 	int ncpu = proc_ncpus();
-	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0", ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
+	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0",
+		  ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
 	if (ncpu > 1)
 		sb_printf(b, "-%d", ncpu - 1);
 	sb_printf(b, "\nMems_allowed:\t1\nMems_allowed_list:\t0\n");
@@ -270,13 +295,89 @@ static int show_maps(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
+/* smaps: each maps line and its sizes. The Sentry does not know which pages
+ * are resident (the host does), so a mapping counts as wholly resident, as
+ * VmRSS does. */
+static void smaps_sizes(struct sbuf *b, uint64_t size, uint64_t anon)
+{
+	static const char *zero[] = {"Shared_Clean:", "Shared_Dirty:", "Private_Clean:"};
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8d kB\n%-16s%8d kB\n", "Size:", size / 1024,
+		  "KernelPageSize:", 4, "MMUPageSize:", 4);
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8lu kB\n", "Rss:", size / 1024, "Pss:", size / 1024);
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		sb_printf(b, "%-16s%8d kB\n", zero[i], 0);
+	sb_printf(b, "%-16s%8lu kB\n%-16s%8lu kB\n%-16s%8lu kB\n", "Private_Dirty:", size / 1024,
+		  "Referenced:", size / 1024, "Anonymous:", anon / 1024);
+	sb_printf(b, "%-16s%8d kB\n%-16s%8d kB\n%-16s%8d kB\n%-16s%8d kB\n", "LazyFree:", 0,
+		  "AnonHugePages:", 0, "Swap:", 0, "Locked:", 0);
+}
+
+static int show_smaps_common(const struct proc_node *n, struct sbuf *b, int rollup)
+{
+	struct task *t = proc_node_task(n);
+	if (!t || !t->mm)
+		return 0;
+	size_t len;
+	char *text = mm_maps_text(t->mm, &len);
+	if (!text)
+		return -ENOMEM;
+	uint64_t total = 0, anon = 0, lo = 0, hi = 0;
+	char *line = text;
+	for (struct vma *v = t->mm->vmas; v && line < text + len; v = v->next) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		size_t ll = nl ? (size_t)(nl - line) + 1 : (size_t)(text + len - line);
+		uint64_t size = v->end - v->start, a = v->file ? 0 : size;
+		total += size;
+		anon += a;
+		lo = lo ? lo : v->start;
+		hi = v->end;
+		if (!rollup) {
+			sb_put(b, line, ll);
+			smaps_sizes(b, size, a);
+			sb_printf(b, "THPeligible:    0\nVmFlags:%s%s%s%s\n",
+				  v->prot & 1 ? " rd" : "", v->prot & 2 ? " wr" : "",
+				  v->prot & 4 ? " ex" : "", v->flags & VMA_SHARED ? " sh" : "");
+		}
+		line += ll;
+	}
+	free(text);
+	if (rollup) {
+		sb_printf(b, "%012lx-%012lx ---p 00000000 00:00 0%27s[rollup]\n", lo, hi, "");
+		smaps_sizes(b, total, anon);
+	}
+	return 0;
+}
+
+static int show_smaps(const struct proc_node *n, struct sbuf *b)
+{
+	return show_smaps_common(n, b, 0);
+}
+
+static int show_smaps_rollup(const struct proc_node *n, struct sbuf *b)
+{
+	return show_smaps_common(n, b, 1);
+}
+
 static int show_cmdline(const struct proc_node *n, struct sbuf *b)
 {
 	struct process *p = proc_node_process(n);
 	struct task *t = proc_node_task(n);
 	if (!p || !t || !t->mm)
 		return 0;
-	return proc_read_mem(p, t->mm->arg_start, t->mm->arg_end, b);
+	struct mm *mm = t->mm;
+	int err = proc_read_mem(p, mm->arg_start, mm->arg_end, b);
+	if (err || !b->len || b->p[b->len - 1] == 0)
+		return err;
+	/* a program that rewrote its title over argv and on into the
+	 * environment (setproctitle): as Linux, go on up to the first NUL */
+	struct sbuf env = {0};
+	err = proc_read_mem(p, mm->env_start, mm->env_end, &env);
+	if (!err && !env.oom && env.len) {
+		size_t n = strnlen(env.p, env.len);
+		sb_put(b, env.p, n < env.len ? n + 1 : n); /* with the NUL when there is one */
+	}
+	free(env.p);
+	return err;
 }
 
 static int show_environ(const struct proc_node *n, struct sbuf *b)
@@ -286,6 +387,15 @@ static int show_environ(const struct proc_node *n, struct sbuf *b)
 	if (!p || !t || !t->mm)
 		return 0;
 	return proc_read_mem(p, t->mm->env_start, t->mm->env_end, b);
+}
+
+static int show_auxv(const struct proc_node *n, struct sbuf *b)
+{
+	struct process *p = proc_node_process(n);
+	struct task *t = proc_node_task(n);
+	if (!p || !t || !t->mm)
+		return 0;
+	return proc_read_mem(p, t->mm->auxv_start, t->mm->auxv_end, b);
 }
 
 static int show_comm(const struct proc_node *n, struct sbuf *b)
@@ -317,22 +427,14 @@ static int show_limits(const struct proc_node *n, struct sbuf *b)
 	static const struct {
 		const char *name, *unit;
 	} lim[16] = {
-		{"Max cpu time", "seconds"},
-		{"Max file size", "bytes"},
-		{"Max data size", "bytes"},
-		{"Max stack size", "bytes"},
-		{"Max core file size", "bytes"},
-		{"Max resident set", "bytes"},
-		{"Max processes", "processes"},
-		{"Max open files", "files"},
-		{"Max locked memory", "bytes"},
-		{"Max address space", "bytes"},
-		{"Max file locks", "locks"},
-		{"Max pending signals", "signals"},
-		{"Max msgqueue size", "bytes"},
-		{"Max nice priority", NULL},
-		{"Max realtime priority", NULL},
-		{"Max realtime timeout", "us"},
+	    {"Max cpu time", "seconds"},     {"Max file size", "bytes"},
+	    {"Max data size", "bytes"},	     {"Max stack size", "bytes"},
+	    {"Max core file size", "bytes"}, {"Max resident set", "bytes"},
+	    {"Max processes", "processes"},  {"Max open files", "files"},
+	    {"Max locked memory", "bytes"},  {"Max address space", "bytes"},
+	    {"Max file locks", "locks"},     {"Max pending signals", "signals"},
+	    {"Max msgqueue size", "bytes"},  {"Max nice priority", NULL},
+	    {"Max realtime priority", NULL}, {"Max realtime timeout", "us"},
 	};
 	struct process *p = proc_node_process(n);
 	if (!p)
@@ -398,31 +500,85 @@ static int show_cgroup(const struct proc_node *n, struct sbuf *b)
 	return 0;
 }
 
+/* ns/: one set of namespaces for the whole sandbox; readlink names them
+ * ("pid:[4026532001]"), they do not open. */
+static int ns_link(const struct proc_node *n, char *buf, size_t len)
+{
+	static const char *names[] = {"cgroup",
+				      "ipc",
+				      "mnt",
+				      "net",
+				      "pid",
+				      "time",
+				      "user",
+				      "uts",
+				      "pid_for_children",
+				      "time_for_children"};
+	const char *name = n->ent->name;
+	unsigned k = 0;
+	while (k < sizeof(names) / sizeof(names[0]) && strcmp(names[k], name) != 0)
+		k++;
+	size_t base = strcspn(name, "_"); /* pid_for_children is pid's */
+	if (strncmp(name, "pid_", 4) == 0)
+		k = 4;
+	if (strncmp(name, "time_", 5) == 0)
+		k = 5;
+	int r = snprintf(buf, len, "%.*s:[%u]", (int)base, name, 4026532000u + k);
+	return r < (int)len ? r : (int)len;
+}
+
+static const struct proc_ent ns_ents[] = {
+    {"cgroup", S_IFLNK | 0777, .readlink = ns_link},
+    {"ipc", S_IFLNK | 0777, .readlink = ns_link},
+    {"mnt", S_IFLNK | 0777, .readlink = ns_link},
+    {"net", S_IFLNK | 0777, .readlink = ns_link},
+    {"pid", S_IFLNK | 0777, .readlink = ns_link},
+    {"pid_for_children", S_IFLNK | 0777, .readlink = ns_link},
+    {"time", S_IFLNK | 0777, .readlink = ns_link},
+    {"time_for_children", S_IFLNK | 0777, .readlink = ns_link},
+    {"user", S_IFLNK | 0777, .readlink = ns_link},
+    {"uts", S_IFLNK | 0777, .readlink = ns_link},
+    {NULL},
+};
+static const struct proc_dir ns_dir = {.ents = ns_ents};
+
 static const struct proc_dir task_dir;
 
 static const struct proc_ent pid_ents[] = {
-	{"task", S_IFDIR | 0555, PE_TGID_ONLY, .dir = &task_dir},
-	{"fd", S_IFDIR | 0500, .dir = &proc_fd_dir},
-	{"fdinfo", S_IFDIR | 0500, .dir = &proc_fdinfo_dir},
-	{"stat", S_IFREG | 0444, .show = show_stat},
-	{"statm", S_IFREG | 0444, .show = show_statm},
-	{"status", S_IFREG | 0444, .show = show_status},
-	{"maps", S_IFREG | 0444, .show = show_maps},
-	{"cmdline", S_IFREG | 0444, .show = show_cmdline},
-	{"environ", S_IFREG | 0400, .show = show_environ},
-	{"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
-	{"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
-	{"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},
-	{"root", S_IFLNK | 0777, .get_link = proc_link_root},
-	{"mounts", S_IFREG | 0444, .show = proc_show_mounts},
-	{"mountinfo", S_IFREG | 0444, .show = proc_show_mountinfo},
-	{"limits", S_IFREG | 0444, .show = show_limits},
-	{"oom_score_adj", S_IFREG | 0644, .show = show_oom_score_adj, .write = write_oom_score_adj},
-	{"oom_score", S_IFREG | 0444, .show = show_zero},
-	{"loginuid", S_IFREG | 0644, .show = show_unset_id},
-	{"sessionid", S_IFREG | 0444, .show = show_unset_id},
-	{"cgroup", S_IFREG | 0444, .show = show_cgroup},
-	{NULL},
+    {"task", S_IFDIR | 0555, PE_TGID_ONLY, .dir = &task_dir},
+    {"fd", S_IFDIR | 0500, .dir = &proc_fd_dir},
+    {"fdinfo", S_IFDIR | 0500, .dir = &proc_fdinfo_dir},
+    {"stat", S_IFREG | 0444, .show = show_stat},
+    {"statm", S_IFREG | 0444, .show = show_statm},
+    {"status", S_IFREG | 0444, .show = show_status},
+    {"maps", S_IFREG | 0444, .show = show_maps},
+    {"smaps", S_IFREG | 0444, .show = show_smaps},
+    {"smaps_rollup", S_IFREG | 0444, .show = show_smaps_rollup},
+    {"cmdline", S_IFREG | 0444, .show = show_cmdline},
+    {"environ", S_IFREG | 0400, .show = show_environ},
+    {"auxv", S_IFREG | 0400, .show = show_auxv},
+    {"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
+    {"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
+    {"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},
+    {"root", S_IFLNK | 0777, .get_link = proc_link_root},
+    {"mounts", S_IFREG | 0444, .show = proc_show_mounts},
+    {"mountinfo", S_IFREG | 0444, .show = proc_show_mountinfo},
+    {"limits", S_IFREG | 0444, .show = show_limits},
+    {"oom_score_adj", S_IFREG | 0644, .show = show_oom_score_adj, .write = write_oom_score_adj},
+    {"oom_score", S_IFREG | 0444, .show = show_zero},
+    {"loginuid", S_IFREG | 0644, .show = show_unset_id},
+    {"sessionid", S_IFREG | 0444, .show = show_unset_id},
+    {"cgroup", S_IFREG | 0444, .show = show_cgroup},
+    {"ns", S_IFDIR | 0511, .dir = &ns_dir},
+    {"uid_map", S_IFREG | 0444, .text = "         0          0 4294967295\n"},
+    {"gid_map", S_IFREG | 0444, .text = "         0          0 4294967295\n"},
+    {"setgroups", S_IFREG | 0444, .text = "allow\n"},
+    {"personality", S_IFREG | 0444, .text = "00000000\n"},
+    {"wchan", S_IFREG | 0444, .text = "0"},
+    {"io", S_IFREG | 0400,
+     .text = "rchar: 0\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\n"
+	     "cancelled_write_bytes: 0\n"},
+    {NULL},
 };
 
 const struct proc_dir proc_pid_dir = {.ents = pid_ents};
@@ -431,7 +587,7 @@ const struct proc_ent proc_pid_ent = {"[pid]", S_IFDIR | 0555, .dir = &proc_pid_
 static const struct proc_ent tid_ent = {"[tid]", S_IFDIR | 0555, .dir = &proc_pid_dir};
 
 static const struct proc_dir task_dir = {
-	.key = KEY_TID,
-	.key_ent = &tid_ent,
-	.keys = tid_keys,
+    .key = KEY_TID,
+    .key_ent = &tid_ent,
+    .keys = tid_keys,
 };

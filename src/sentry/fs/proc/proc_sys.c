@@ -30,8 +30,8 @@ static void make_uuid(char *out)
 	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
 	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
 	sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
-		r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
-		r[15]);
+		r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+		r[14], r[15]);
 }
 
 void proc_sys_init(void)
@@ -86,12 +86,12 @@ int proc_show_meminfo(const struct proc_node *n, struct sbuf *b)
 {
 	uint64_t total = (uint64_t)sysconf(_SC_PHYS_PAGES) * 4;
 	uint64_t avail = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * 4;
-	static const char *zero[] = {"Buffers", "Cached", "SwapCached", "Active", "Inactive",
-				     "Unevictable", "Mlocked", "SwapTotal", "SwapFree", "Dirty",
-				     "Writeback", "AnonPages", "Mapped", "Shmem", "Slab",
-				     "KernelStack", "PageTables", "CommitLimit", "Committed_AS",
-				     "VmallocTotal", "VmallocUsed", "HugePages_Total",
-				     "HugePages_Free", "Hugepagesize"};
+	static const char *zero[] = {
+	    "Buffers",	   "Cached",	      "SwapCached",	"Active",	"Inactive",
+	    "Unevictable", "Mlocked",	      "SwapTotal",	"SwapFree",	"Dirty",
+	    "Writeback",   "AnonPages",	      "Mapped",		"Shmem",	"Slab",
+	    "KernelStack", "PageTables",      "CommitLimit",	"Committed_AS", "VmallocTotal",
+	    "VmallocUsed", "HugePages_Total", "HugePages_Free", "Hugepagesize"};
 	sb_printf(b, "%-16s%8lu kB\n", "MemTotal:", total);
 	sb_printf(b, "%-16s%8lu kB\n", "MemFree:", avail);
 	sb_printf(b, "%-16s%8lu kB\n", "MemAvailable:", avail);
@@ -107,6 +107,20 @@ int proc_show_meminfo(const struct proc_node *n, struct sbuf *b)
 		else
 			sb_printf(b, "%-16s%8d kB\n", name, 0);
 	}
+	return 0;
+}
+
+int proc_show_vmstat(const struct proc_node *n, struct sbuf *b)
+{
+	static const char *zero[] = {"nr_inactive_anon", "nr_active_anon", "nr_inactive_file",
+				     "nr_active_file",	 "nr_mapped",	   "nr_dirty",
+				     "nr_writeback",	 "pgpgin",	   "pgpgout",
+				     "pswpin",		 "pswpout",	   "pgalloc_normal",
+				     "pgfree",		 "pgfault",	   "pgmajfault",
+				     "pgsteal_kswapd",	 "pgscan_kswapd",  "oom_kill"};
+	sb_printf(b, "nr_free_pages %lu\n", (unsigned long)sysconf(_SC_AVPHYS_PAGES));
+	for (size_t i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		sb_printf(b, "%s 0\n", zero[i]);
 	return 0;
 }
 
@@ -129,8 +143,8 @@ int proc_show_uptime(const struct proc_node *n, struct sbuf *b)
 {
 	int64_t up = clock_ns(CLOCK_BOOTTIME) / 10000000LL; /* centiseconds */
 	int64_t idle = up * ncpus;
-	sb_printf(b, "%ld.%02ld %ld.%02ld\n", (long)(up / 100), (long)(up % 100), (long)(idle / 100),
-		  (long)(idle % 100));
+	sb_printf(b, "%ld.%02ld %ld.%02ld\n", (long)(up / 100), (long)(up % 100),
+		  (long)(idle / 100), (long)(idle % 100));
 	return 0;
 }
 
@@ -164,7 +178,8 @@ int proc_show_stat(const struct proc_node *n, struct sbuf *b)
 	sb_printf(b, "cpu  0 0 0 %ld 0 0 0 0 0 0\n", (long)(idle * ncpus));
 	for (int i = 0; i < ncpus; i++)
 		sb_printf(b, "cpu%d 0 0 0 %ld 0 0 0 0 0 0\n", i, (long)idle);
-	sb_printf(b, "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\n"
+	sb_printf(b,
+		  "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\n"
 		  "procs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n",
 		  (long)proc_btime(), last, running);
 	return 0;
@@ -237,63 +252,85 @@ static int show_uuid(const struct proc_node *n, struct sbuf *b)
 }
 
 static const struct proc_ent random_ents[] = {
-	{"boot_id", S_IFREG | 0444, .show = show_boot_id},
-	{"uuid", S_IFREG | 0444, .show = show_uuid},
-	{"entropy_avail", S_IFREG | 0444, .text = "256\n"},
-	{"poolsize", S_IFREG | 0444, .text = "256\n"},
-	{NULL},
+    {"boot_id", S_IFREG | 0444, .show = show_boot_id},
+    {"uuid", S_IFREG | 0444, .show = show_uuid},
+    {"entropy_avail", S_IFREG | 0444, .text = "256\n"},
+    {"poolsize", S_IFREG | 0444, .text = "256\n"},
+    {NULL},
 };
 static const struct proc_dir random_dir = {.ents = random_ents};
 
 static const struct proc_ent kernel_ents[] = {
-	{"hostname", S_IFREG | 0644, .show = show_hostname, .write = write_hostname},
-	{"domainname", S_IFREG | 0644, .show = show_domainname, .write = write_domainname},
-	{"osrelease", S_IFREG | 0444, .text = SANDBOX_RELEASE "\n"},
-	{"ostype", S_IFREG | 0444, .text = SANDBOX_SYSNAME "\n"},
-	{"version", S_IFREG | 0444, .text = SANDBOX_VERSION "\n"},
-	{"pid_max", S_IFREG | 0444, .text = PROC_PID_MAX},
-	{"threads-max", S_IFREG | 0444, .text = PROC_PID_MAX},
-	{"ngroups_max", S_IFREG | 0444, .text = "65536\n"},
-	{"cap_last_cap", S_IFREG | 0444, .text = "40\n"},
-	{"overflowuid", S_IFREG | 0444, .text = "65534\n"},
-	{"overflowgid", S_IFREG | 0444, .text = "65534\n"},
-	{"random", S_IFDIR | 0555, .dir = &random_dir},
-	{NULL},
+    {"hostname", S_IFREG | 0644, .show = show_hostname, .write = write_hostname},
+    {"domainname", S_IFREG | 0644, .show = show_domainname, .write = write_domainname},
+    {"osrelease", S_IFREG | 0444, .text = SANDBOX_RELEASE "\n"},
+    {"ostype", S_IFREG | 0444, .text = SANDBOX_SYSNAME "\n"},
+    {"version", S_IFREG | 0444, .text = SANDBOX_VERSION "\n"},
+    {"pid_max", S_IFREG | 0444, .text = PROC_PID_MAX},
+    {"threads-max", S_IFREG | 0444, .text = PROC_PID_MAX},
+    {"ngroups_max", S_IFREG | 0444, .text = "65536\n"},
+    {"cap_last_cap", S_IFREG | 0444, .text = "40\n"},
+    {"overflowuid", S_IFREG | 0444, .text = "65534\n"},
+    {"overflowgid", S_IFREG | 0444, .text = "65534\n"},
+    {"randomize_va_space", S_IFREG | 0444, .text = "2\n"},
+    {"core_pattern", S_IFREG | 0444, .text = "core\n"},
+    {"shmmax", S_IFREG | 0444, .text = "18446744073692774399\n"},
+    {"shmall", S_IFREG | 0444, .text = "18446744073692774399\n"},
+    {"shmmni", S_IFREG | 0444, .text = "4096\n"},
+    {"random", S_IFDIR | 0555, .dir = &random_dir},
+    {NULL},
 };
 static const struct proc_dir kernel_dir = {.ents = kernel_ents};
 
 static const struct proc_ent vm_ents[] = {
-	{"overcommit_memory", S_IFREG | 0444, .text = "0\n"},
-	{"max_map_count", S_IFREG | 0444, .text = "65530\n"},
-	{"mmap_min_addr", S_IFREG | 0444, .text = "65536\n"},
-	{NULL},
+    {"overcommit_memory", S_IFREG | 0444, .text = "0\n"},
+    {"max_map_count", S_IFREG | 0444, .text = "65530\n"},
+    {"mmap_min_addr", S_IFREG | 0444, .text = "65536\n"},
+    {"swappiness", S_IFREG | 0444, .text = "60\n"},
+    {NULL},
 };
 static const struct proc_dir vm_dir = {.ents = vm_ents};
 
+static const struct proc_ent inotify_ents[] = {
+    {"max_user_watches", S_IFREG | 0444, .text = "8192\n"},
+    {"max_user_instances", S_IFREG | 0444, .text = "128\n"},
+    {"max_queued_events", S_IFREG | 0444, .text = "16384\n"},
+    {NULL},
+};
+static const struct proc_dir inotify_dir = {.ents = inotify_ents};
+
 static const struct proc_ent fs_ents[] = {
-	{"file-max", S_IFREG | 0444, .text = "9223372036854775807\n"},
-	{"nr_open", S_IFREG | 0444, .text = "1048576\n"},
-	{"pipe-max-size", S_IFREG | 0444, .text = "1048576\n"},
-	{NULL},
+    {"file-max", S_IFREG | 0444, .text = "9223372036854775807\n"},
+    {"nr_open", S_IFREG | 0444, .text = "1048576\n"},
+    {"pipe-max-size", S_IFREG | 0444, .text = "1048576\n"},
+    {"inotify", S_IFDIR | 0555, .dir = &inotify_dir},
+    {NULL},
 };
 static const struct proc_dir fs_dir = {.ents = fs_ents};
 
 static const struct proc_ent core_ents[] = {
-	{"somaxconn", S_IFREG | 0444, .text = "4096\n"},
-	{NULL},
+    {"somaxconn", S_IFREG | 0444, .text = "4096\n"},
+    {NULL},
 };
 static const struct proc_dir core_dir = {.ents = core_ents};
+static const struct proc_ent ipv4_ents[] = {
+    {"ip_local_port_range", S_IFREG | 0444, .text = "32768\t60999\n"},
+    {"tcp_keepalive_time", S_IFREG | 0444, .text = "7200\n"},
+    {NULL},
+};
+static const struct proc_dir ipv4_dir = {.ents = ipv4_ents};
 static const struct proc_ent net_ents[] = {
-	{"core", S_IFDIR | 0555, .dir = &core_dir},
-	{NULL},
+    {"core", S_IFDIR | 0555, .dir = &core_dir},
+    {"ipv4", S_IFDIR | 0555, .dir = &ipv4_dir},
+    {NULL},
 };
 static const struct proc_dir net_dir = {.ents = net_ents};
 
 static const struct proc_ent sys_ents[] = {
-	{"kernel", S_IFDIR | 0555, .dir = &kernel_dir},
-	{"vm", S_IFDIR | 0555, .dir = &vm_dir},
-	{"fs", S_IFDIR | 0555, .dir = &fs_dir},
-	{"net", S_IFDIR | 0555, .dir = &net_dir},
-	{NULL},
+    {"kernel", S_IFDIR | 0555, .dir = &kernel_dir},
+    {"vm", S_IFDIR | 0555, .dir = &vm_dir},
+    {"fs", S_IFDIR | 0555, .dir = &fs_dir},
+    {"net", S_IFDIR | 0555, .dir = &net_dir},
+    {NULL},
 };
 const struct proc_dir proc_sys_dir = {.ents = sys_ents};

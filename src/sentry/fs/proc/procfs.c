@@ -14,7 +14,7 @@
 #include "sentry/mm/mm.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
-#define DYN_BASE         1024 /* readdir position of numeric entry k: DYN_BASE + k */
+#define DYN_BASE	 1024 /* readdir position of numeric entry k: DYN_BASE + k */
 
 static struct fs procfs = {.name = "proc", .dev = 0x16, .magic = PROC_SUPER_MAGIC};
 
@@ -83,7 +83,8 @@ long proc_parse_num(const char *s)
 
 struct process *proc_node_process(const struct proc_node *n)
 {
-	return n->pid ? process_by_pid(n->pid) : NULL;
+	struct process *p = n->pid ? process_by_pid(n->pid) : NULL;
+	return p && p->start_ns == n->start_ns ? p : NULL;
 }
 
 struct task *proc_node_task(const struct proc_node *n)
@@ -153,6 +154,11 @@ static void fill_owner(struct inode *in, const struct proc_node *n)
 	struct process *p = proc_node_process(n);
 	in->uid = p ? p->creds.euid : 0;
 	in->gid = p ? p->creds.egid : 0;
+	if (n->ent->perm_of) {
+		int perm = n->ent->perm_of(n);
+		if (perm >= 0)
+			in->mode = (in->mode & S_IFMT) | (uint32_t)perm;
+	}
 }
 
 static struct inode *node_inode(const struct proc_node *n)
@@ -201,9 +207,11 @@ static void child_of(const struct proc_node *dir, const struct proc_ent *e, enum
 	*out = *dir;
 	out->ent = e;
 	if (k == KEY_PID) {
+		struct process *p = process_by_pid(key);
 		out->pid = key;
 		out->tid = 0;
 		out->fd = -1;
+		out->start_ns = p ? p->start_ns : 0;
 	} else if (k == KEY_TID) {
 		out->tid = key;
 	} else if (k == KEY_FD) {
@@ -243,9 +251,10 @@ static int p_lookup(struct inode *din, const char *name, struct inode **out)
 	for (int i = 0; i < nk && !found; i++)
 		found = keys[i] == key;
 	free(keys);
-	if (!found)
+	if (!found && !(d->hidden && d->hidden(n, (int)key, &c) == 0))
 		return -ENOENT;
-	child_of(n, d->key_ent, d->key, (int)key, &c);
+	if (found)
+		child_of(n, d->key_ent, d->key, (int)key, &c);
 	*out = node_inode(&c);
 	return *out ? 0 : -ENOMEM;
 }
@@ -357,7 +366,7 @@ static int p_open(struct inode *in, struct file *f)
 {
 	const struct proc_node *n = in->priv;
 	if (!node_alive(n))
-		return -ESRCH;
+		return -ENOENT;
 	if (S_ISDIR(in->mode))
 		return 0;
 	/* the mode bits already said who may open; a file without a write
@@ -385,22 +394,22 @@ static void p_release(struct inode *in)
 }
 
 static const struct inode_ops proc_iops = {
-	.lookup = p_lookup,
-	.readlink = p_readlink,
-	.getattr = p_getattr,
-	.setattr = p_setattr,
-	.open = p_open,
-	.statfs = p_statfs,
-	.release = p_release,
+    .lookup = p_lookup,
+    .readlink = p_readlink,
+    .getattr = p_getattr,
+    .setattr = p_setattr,
+    .open = p_open,
+    .statfs = p_statfs,
+    .release = p_release,
 };
 
 static const struct inode_ops proc_magic_iops = {
-	.readlink = p_readlink,
-	.getattr = p_getattr,
-	.open = p_open,
-	.statfs = p_statfs,
-	.get_link_path = p_get_link_path,
-	.release = p_release,
+    .readlink = p_readlink,
+    .getattr = p_getattr,
+    .open = p_open,
+    .statfs = p_statfs,
+    .get_link_path = p_get_link_path,
+    .release = p_release,
 };
 
 /* ---- open files ---- */
@@ -451,10 +460,21 @@ static int64_t pf_llseek(struct file *f, int64_t off, int whence)
 	struct pfile *pf = f->priv;
 	int64_t base;
 	switch (whence) {
-	case SEEK_SET: base = 0; break;
-	case SEEK_CUR: base = f->pos; break;
-	case SEEK_END: base = pf ? (int64_t)pf->text.len : 0; break;
-	default: return -EINVAL;
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = f->pos;
+		break;
+	case SEEK_END: {
+		int err = !pf ? -EBADF : pf->filled ? 0 : pf_fill(f->inode->priv, pf);
+		if (err)
+			return err;
+		base = (int64_t)pf->text.len;
+		break;
+	}
+	default:
+		return -EINVAL;
 	}
 	if (base + off < 0)
 		return -EINVAL;
@@ -472,6 +492,8 @@ static void pf_release(struct file *f)
 
 static int64_t pd_llseek(struct file *f, int64_t off, int whence)
 {
+	if (whence == SEEK_CUR && off == 0)
+		return (int64_t)f->dir_pos;
 	if (whence != SEEK_SET || off < 0)
 		return -EINVAL;
 	f->dir_pos = (uint64_t)off;
@@ -479,15 +501,15 @@ static int64_t pd_llseek(struct file *f, int64_t off, int whence)
 }
 
 static const struct file_ops proc_file_fops = {
-	.read = pf_read,
-	.write = pf_write,
-	.llseek = pf_llseek,
-	.release = pf_release,
+    .read = pf_read,
+    .write = pf_write,
+    .llseek = pf_llseek,
+    .release = pf_release,
 };
 
 static const struct file_ops proc_dir_fops = {
-	.llseek = pd_llseek,
-	.readdir = p_readdir,
+    .llseek = pd_llseek,
+    .readdir = p_readdir,
 };
 
 /* ---- the top directory ---- */
@@ -517,25 +539,27 @@ static int mounts_link(const struct proc_node *n, char *buf, size_t len)
 }
 
 static const struct proc_ent root_ents[] = {
-	{"self", S_IFLNK | 0777, .readlink = self_link},
-	{"thread-self", S_IFLNK | 0777, .readlink = thread_self_link},
-	{"mounts", S_IFLNK | 0777, .readlink = mounts_link},
-	{"sys", S_IFDIR | 0555, .dir = &proc_sys_dir},
-	{"meminfo", S_IFREG | 0444, .show = proc_show_meminfo},
-	{"cpuinfo", S_IFREG | 0444, .show = proc_show_cpuinfo},
-	{"uptime", S_IFREG | 0444, .show = proc_show_uptime},
-	{"loadavg", S_IFREG | 0444, .show = proc_show_loadavg},
-	{"stat", S_IFREG | 0444, .show = proc_show_stat},
-	{"version", S_IFREG | 0444, .show = proc_show_version},
-	{"filesystems", S_IFREG | 0444, .show = proc_show_filesystems},
-	{NULL},
+    {"self", S_IFLNK | 0777, .readlink = self_link},
+    {"thread-self", S_IFLNK | 0777, .readlink = thread_self_link},
+    {"mounts", S_IFLNK | 0777, .readlink = mounts_link},
+    {"sys", S_IFDIR | 0555, .dir = &proc_sys_dir},
+    {"meminfo", S_IFREG | 0444, .show = proc_show_meminfo},
+    {"cpuinfo", S_IFREG | 0444, .show = proc_show_cpuinfo},
+    {"vmstat", S_IFREG | 0444, .show = proc_show_vmstat},
+    {"uptime", S_IFREG | 0444, .show = proc_show_uptime},
+    {"loadavg", S_IFREG | 0444, .show = proc_show_loadavg},
+    {"stat", S_IFREG | 0444, .show = proc_show_stat},
+    {"version", S_IFREG | 0444, .show = proc_show_version},
+    {"filesystems", S_IFREG | 0444, .show = proc_show_filesystems},
+    {NULL},
 };
 
 static const struct proc_dir root_dir = {
-	.ents = root_ents,
-	.key = KEY_PID,
-	.key_ent = &proc_pid_ent,
-	.keys = proc_pid_keys,
+    .ents = root_ents,
+    .key = KEY_PID,
+    .key_ent = &proc_pid_ent,
+    .keys = proc_pid_keys,
+    .hidden = proc_tid_hidden,
 };
 static const struct proc_ent root_ent = {"/", S_IFDIR | 0555, .dir = &root_dir};
 
