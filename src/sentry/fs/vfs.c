@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <fcntl.h>
 
+#include "sentry/fs/anon/anon.h"
+
 struct mount *vfs_mounts;
 
 struct inode *inode_new(struct fs *fs, const struct inode_ops *iops, const struct file_ops *fops,
@@ -227,6 +229,8 @@ void file_put(struct file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
+	if (f->epitems)
+		epoll_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

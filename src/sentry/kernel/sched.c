@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sentry/kernel/ktimer.h"
 
 static struct coro sched_ctx;
 static struct task *cur;
@@ -135,6 +136,7 @@ void waitq_add(struct waitq *q, struct waiter *w, struct task *t, unsigned event
 	w->q = q;
 	w->events = events;
 	w->woken = 0;
+	w->notify = NULL;
 	w->next = q->head;
 	w->pprev = &q->head;
 	if (q->head)
@@ -159,7 +161,10 @@ void waitq_wake(struct waitq *q, unsigned events)
 		if (events && w->events && !(w->events & events))
 			continue;
 		w->woken = 1;
-		task_wake(w->task);
+		if (w->notify)
+			w->notify(w);
+		else
+			task_wake(w->task);
 	}
 }
 
@@ -223,7 +228,9 @@ int64_t itimers_next(void);
 
 static int64_t next_deadline(void)
 {
-	int64_t d = itimers_next();
+	int64_t d = itimers_next(), k = ktimers_next();
+	if (k && (!d || k < d))
+		d = k;
 	for (struct task *t = timers; t; t = t->timer_next)
 		if (t->wake_at_ns && (!d || t->wake_at_ns < d))
 			d = t->wake_at_ns;
@@ -257,6 +264,7 @@ static void wait_events(void)
 		return;
 	fire_timers();
 	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
 	if (runq_head)
 		return;
 	int64_t deadline = next_deadline();
@@ -298,6 +306,7 @@ static void wait_events(void)
 	}
 	fire_timers();
 	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
 }
 
 void task_free(struct task *t);
