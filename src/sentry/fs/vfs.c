@@ -10,6 +10,8 @@
 
 #include "sentry/fs/notify/inotify.h"
 
+#include "sentry/fs/anon/anon.h"
+
 struct mount *vfs_mounts;
 
 struct inode *inode_new(struct fs *fs, const struct inode_ops *iops, const struct file_ops *fops,
@@ -234,6 +236,8 @@ void file_put(struct file *f)
 		int acc = f->flags & O_ACCMODE;
 		FSNOTIFY_FILE(f, acc == O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
 	}
+	if (f->epitems)
+		epoll_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

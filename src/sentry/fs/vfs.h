@@ -21,6 +21,7 @@ struct file;
 struct dentry;
 struct mount;
 struct poll_table;
+struct epitem;
 
 /* Attribute changes (chmod, chown, truncate, utimens). */
 #define IATTR_MODE  0x1
@@ -141,6 +142,7 @@ struct file {
 	uint64_t dir_pos; /* readdir cursor */
 	void *priv;
 	/* fcntl(F_SETOWN) etc. not kept */
+	struct epitem *epitems; /* epoll items watching this file (fs/anon/epoll.c) */
 };
 
 /* The file-system context of a task: root and cwd (CLONE_FS shares it). */

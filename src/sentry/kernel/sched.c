@@ -19,6 +19,7 @@
 
 #include "lib/log.h"
 #include "sentry/fs/host/hostfile.h"
+#include "sentry/kernel/ktimer.h"
 
 static struct coro sched_ctx;
 static struct task *cur;
@@ -136,6 +137,7 @@ void waitq_add(struct waitq *q, struct waiter *w, struct task *t, unsigned event
 	w->q = q;
 	w->events = events;
 	w->woken = 0;
+	w->notify = NULL;
 	w->next = q->head;
 	w->pprev = &q->head;
 	if (q->head)
@@ -160,7 +162,10 @@ void waitq_wake(struct waitq *q, unsigned events)
 		if (events && w->events && !(w->events & events))
 			continue;
 		w->woken = 1;
-		task_wake(w->task);
+		if (w->notify)
+			w->notify(w);
+		else
+			task_wake(w->task);
 	}
 }
 
@@ -224,7 +229,9 @@ int64_t itimers_next(void);
 
 static int64_t next_deadline(void)
 {
-	int64_t d = itimers_next();
+	int64_t d = itimers_next(), k = ktimers_next();
+	if (k && (!d || k < d))
+		d = k;
 	for (struct task *t = timers; t; t = t->timer_next)
 		if (t->wake_at_ns && (!d || t->wake_at_ns < d))
 			d = t->wake_at_ns;
@@ -293,6 +300,7 @@ static void wait_events(void)
 		return;
 	fire_timers();
 	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
 	if (runq_head)
 		return;
 	int64_t deadline = next_deadline();
@@ -334,6 +342,7 @@ static void wait_events(void)
 	}
 	fire_timers();
 	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
 }
 
 void task_free(struct task *t);

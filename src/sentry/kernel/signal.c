@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include "lib/log.h"
+#include "sentry/fs/anon/anon.h"
 #include "sentry/kernel/internal.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -134,6 +135,7 @@ int signal_send(struct process *p, struct task *t, const struct linux_siginfo *i
 	int err = enqueue(t ? &t->pending : &p->pending, info);
 	if (err)
 		return err;
+	signalfd_notify();
 	if (t) {
 		if (!(t->sigmask & SIGBIT(sig)) || sig == SIGKILL)
 			kick(t);
@@ -203,6 +205,11 @@ static int dequeue(struct task *t, uint64_t allowed, struct linux_siginfo *out)
 		}
 	}
 	return 0;
+}
+
+int signal_dequeue_mask(struct task *t, uint64_t mask, struct linux_siginfo *out)
+{
+	return dequeue(t, mask, out);
 }
 
 void signal_force(struct task *t, int sig, int code, uint64_t addr)

@@ -59,6 +59,9 @@ struct waiter {
 	struct waitq *q;
 	unsigned events; /* what the waiter is interested in (poll) */
 	int woken;
+	/* If set, a wake-up calls it instead of waking task (epoll). */
+	void (*notify)(struct waiter *w);
+	void *priv;
 };
 struct waitq {
 	struct waiter *head;
@@ -181,6 +184,9 @@ int signal_send(struct process *p, struct task *t, const struct linux_siginfo *i
 int signal_kill_proc(struct process *p, int sig, struct task *from);
 void signal_deliver(struct task *t);
 int signal_pending(struct task *t); /* an unblocked signal is pending */
+/* Takes the first signal of mask pending for t (signalfd); returns its
+ * number, or 0 when none is. */
+int signal_dequeue_mask(struct task *t, uint64_t mask, struct linux_siginfo *out);
 void signal_force(struct task *t, int sig, int code, uint64_t addr);
 long signal_restart_result(struct task *t, long ret);
 void sigpending_clear(struct sigpending *p);
