@@ -44,7 +44,8 @@ static int install_socket(struct task *t, struct socket *s, int flags)
 SYSCALL(socket)
 {
 	int type = (int)a[1];
-	if (type & ~(LINUX_SOCK_TYPE_MASK | LINUX_SOCK_NONBLOCK | LINUX_SOCK_CLOEXEC))
+	if ((type & ~(LINUX_SOCK_TYPE_MASK | LINUX_SOCK_NONBLOCK | LINUX_SOCK_CLOEXEC)) ||
+	    (type & LINUX_SOCK_TYPE_MASK) >= LINUX_SOCK_MAX)
 		return -EINVAL;
 	struct socket *s;
 	int err = socket_create(t, (int)a[0], type & LINUX_SOCK_TYPE_MASK, (int)a[2], &s);
@@ -56,7 +57,8 @@ SYSCALL(socket)
 SYSCALL(socketpair)
 {
 	int type = (int)a[1];
-	if (type & ~(LINUX_SOCK_TYPE_MASK | LINUX_SOCK_NONBLOCK | LINUX_SOCK_CLOEXEC))
+	if ((type & ~(LINUX_SOCK_TYPE_MASK | LINUX_SOCK_NONBLOCK | LINUX_SOCK_CLOEXEC)) ||
+	    (type & LINUX_SOCK_TYPE_MASK) >= LINUX_SOCK_MAX)
 		return -EINVAL;
 	struct socket *x, *y;
 	int err = socket_create_pair(t, (int)a[0], type & LINUX_SOCK_TYPE_MASK, (int)a[2], &x, &y);
