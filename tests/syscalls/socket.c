@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -368,6 +369,84 @@ static void test_misc(void)
 	close(s);
 }
 
+static void on_alarm(int sig)
+{
+}
+
+static void test_blocking(void)
+{
+	/* a full backlog: a nonblocking connect says EAGAIN */
+	char name[64];
+	snprintf(name, sizeof(name), "cvisor-backlog-%d", getpid());
+	struct sockaddr_un sa;
+	socklen_t salen = abstract_addr(&sa, name);
+	int l = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(bind(l, (struct sockaddr *)&sa, salen) == 0 && listen(l, 0) == 0);
+	int c1 = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	int c2 = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK(connect(c1, (struct sockaddr *)&sa, salen) == 0);
+	CHECK_ERR(connect(c2, (struct sockaddr *)&sa, salen), EAGAIN);
+	/* the listener goes: the waiting connection is reset */
+	close(l);
+	char buf[8];
+	CHECK(recv(c1, buf, sizeof(buf), 0) <= 0);
+	close(c1);
+	close(c2);
+
+	/* a signal without SA_RESTART interrupts a blocking recv */
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	struct sigaction sa_alrm = {.sa_handler = on_alarm};
+	CHECK(sigaction(SIGALRM, &sa_alrm, NULL) == 0);
+	struct itimerval it = {.it_value = {0, 50000}};
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0);
+	CHECK_ERR(recv(sv[0], buf, sizeof(buf), 0), EINTR);
+	signal(SIGALRM, SIG_DFL);
+
+	/* writing after the peer is gone raises SIGPIPE */
+	close(sv[1]);
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		(void)!write(sv[0], "x", 1);
+		_exit(0);
+	}
+	int status;
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+	close(sv[0]);
+
+	/* a writer blocked on a full queue wakes when the reader drains it */
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		static char big[1 << 20];
+		memset(big, 'b', sizeof(big));
+		size_t done = 0;
+		while (done < sizeof(big)) {
+			ssize_t n = write(sv[1], big + done, sizeof(big) - done);
+			if (n <= 0)
+				_exit(1);
+			done += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(sv[1]);
+	size_t total = 0;
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(sv[0], chunk, sizeof(chunk));
+		CHECK(n >= 0);
+		if (n == 0)
+			break;
+		total += (size_t)n;
+	}
+	CHECK(total == 1 << 20);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(sv[0]);
+}
+
 int main(void)
 {
 	test_pair_stream();
@@ -377,6 +456,7 @@ int main(void)
 	test_abstract();
 	test_rights();
 	test_misc();
+	test_blocking();
 	puts("socket: ok");
 	return 0;
 }
