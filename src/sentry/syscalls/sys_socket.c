@@ -671,7 +671,10 @@ SYSCALL(recvmmsg)
 	int flags = (int)a[3];
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t um = a[1] + i * sizeof(struct linux_mmsghdr);
-		err = do_recvmsg(t, (int)a[0], um, done ? flags | LINUX_MSG_DONTWAIT : flags);
+		int f = flags & ~LINUX_MSG_WAITFORONE;
+		if (done && (flags & LINUX_MSG_WAITFORONE))
+			f |= LINUX_MSG_DONTWAIT;
+		err = do_recvmsg(t, (int)a[0], um, f);
 		if (err < 0)
 			break;
 		uint32_t len = (uint32_t)err;
