@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                                          \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed (errno %d: %s)\n", __FILE__, \
-				__LINE__, #cond, errno, strerror(errno));                    \
-			exit(1);                                                             \
-		}                                                                            \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK(%s) failed (errno %d: %s)\n", __FILE__,      \
+				__LINE__, #cond, errno, strerror(errno));                          \
+			exit(1);                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* A call that must fail with the given errno. */

@@ -63,7 +63,8 @@ static void test_pair_stream(void)
 	struct ucred cr;
 	len = sizeof(cr);
 	CHECK(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0);
-	CHECK(len == sizeof(cr) && cr.pid == getpid() && cr.uid == geteuid() && cr.gid == getegid());
+	CHECK(len == sizeof(cr) && cr.pid == getpid() && cr.uid == geteuid() &&
+	      cr.gid == getegid());
 	struct stat st;
 	CHECK(fstat(sv[0], &st) == 0 && S_ISSOCK(st.st_mode));
 	/* close: the peer reads end of file, poll says POLLHUP */
@@ -279,7 +280,9 @@ static void test_rights(void)
 	memset(&u, 0, sizeof(u));
 	char byte = 'R';
 	struct iovec iov = {&byte, 1};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 	cm->cmsg_level = SOL_SOCKET;

@@ -6,30 +6,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINUX_AF_UNIX    1
-#define LINUX_AF_INET    2
-#define LINUX_AF_INET6   10
+#define LINUX_AF_UNIX	 1
+#define LINUX_AF_INET	 2
+#define LINUX_AF_INET6	 10
 #define LINUX_AF_NETLINK 16
 
 #define LINUX_SOCK_STREAM    1
 #define LINUX_SOCK_DGRAM     2
 #define LINUX_SOCK_SEQPACKET 5
 #define LINUX_SOCK_TYPE_MASK 0xf
-#define LINUX_SOCK_MAX       11
+#define LINUX_SOCK_MAX	     11
 #define LINUX_SOCK_NONBLOCK  04000
 #define LINUX_SOCK_CLOEXEC   02000000
 
-#define LINUX_SOL_SOCKET 1
-#define LINUX_SO_DEBUG       1
+#define LINUX_SOL_SOCKET     1
+#define LINUX_SO_DEBUG	     1
 #define LINUX_SO_REUSEADDR   2
-#define LINUX_SO_TYPE        3
-#define LINUX_SO_ERROR       4
+#define LINUX_SO_TYPE	     3
+#define LINUX_SO_ERROR	     4
 #define LINUX_SO_DONTROUTE   5
 #define LINUX_SO_BROADCAST   6
-#define LINUX_SO_SNDBUF      7
-#define LINUX_SO_RCVBUF      8
+#define LINUX_SO_SNDBUF	     7
+#define LINUX_SO_RCVBUF	     8
 #define LINUX_SO_KEEPALIVE   9
-#define LINUX_SO_LINGER      13
+#define LINUX_SO_LINGER	     13
 #define LINUX_SO_REUSEPORT   15
 #define LINUX_SO_PASSCRED    16
 #define LINUX_SO_PEERCRED    17
@@ -42,24 +42,24 @@
 #define LINUX_SO_SNDBUFFORCE 32
 #define LINUX_SO_RCVBUFFORCE 33
 #define LINUX_SO_PROTOCOL    38
-#define LINUX_SO_DOMAIN      39
+#define LINUX_SO_DOMAIN	     39
 
 #define LINUX_SCM_RIGHTS      1
 #define LINUX_SCM_CREDENTIALS 2
 
-#define LINUX_MSG_OOB          0x1
-#define LINUX_MSG_PEEK         0x2
+#define LINUX_MSG_OOB	       0x1
+#define LINUX_MSG_PEEK	       0x2
 #define LINUX_MSG_CTRUNC       0x8
-#define LINUX_MSG_TRUNC        0x20
+#define LINUX_MSG_TRUNC	       0x20
 #define LINUX_MSG_DONTWAIT     0x40
-#define LINUX_MSG_EOR          0x80
+#define LINUX_MSG_EOR	       0x80
 #define LINUX_MSG_WAITALL      0x100
 #define LINUX_MSG_NOSIGNAL     0x4000
 #define LINUX_MSG_WAITFORONE   0x10000
 #define LINUX_MSG_CMSG_CLOEXEC 0x40000000
 
-#define LINUX_SHUT_RD   0
-#define LINUX_SHUT_WR   1
+#define LINUX_SHUT_RD	0
+#define LINUX_SHUT_WR	1
 #define LINUX_SHUT_RDWR 2
 
 #define LINUX_SOMAXCONN 4096

@@ -139,9 +139,9 @@ static void sock_release(struct file *f)
 }
 
 static const struct file_ops sock_fops = {
-	.read = sock_read,
-	.write = sock_write,
-	.poll = sock_poll,
-	.ioctl = sock_ioctl,
-	.release = sock_release,
+    .read = sock_read,
+    .write = sock_write,
+    .poll = sock_poll,
+    .ioctl = sock_ioctl,
+    .release = sock_release,
 };

@@ -88,7 +88,6 @@ int socket_nonblock(struct socket *s, int flags);
 
 /* AF_UNIX (unix.c) */
 int unix_create(struct task *t, int type, int protocol, struct socket **out);
-int unix_create_pair(struct task *t, int type, int protocol, struct socket **a,
-		     struct socket **b);
+int unix_create_pair(struct task *t, int type, int protocol, struct socket **a, struct socket **b);
 
 #endif

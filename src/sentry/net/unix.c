@@ -34,14 +34,18 @@
 #include "sentry/syscalls/syscalls.h"
 
 #define UNIX_BUF_DEFAULT 212992 /* net.core.wmem_default */
-#define UNIX_BUF_MAX     212992 /* net.core.wmem_max */
-#define UNIX_DGRAM_QLEN  512    /* net.unix.max_dgram_qlen */
-#define UNIX_CHUNK       65536
+#define UNIX_BUF_MAX	 212992 /* net.core.wmem_max */
+#define UNIX_DGRAM_QLEN	 512	/* net.unix.max_dgram_qlen */
+#define UNIX_CHUNK	 65536
 
 #define RCV_SHUT  1
 #define SEND_SHUT 2
 
-enum ustate { US_UNCONNECTED, US_LISTENING, US_CONNECTED };
+enum ustate {
+	US_UNCONNECTED,
+	US_LISTENING,
+	US_CONNECTED
+};
 
 struct skb {
 	struct skb *next;
@@ -90,8 +94,8 @@ static unsigned autobind_next;
 
 static struct linux_ucred creds_of(struct task *t)
 {
-	struct linux_ucred c = {.pid = t->proc->pid, .uid = t->proc->creds.euid,
-				.gid = t->proc->creds.egid};
+	struct linux_ucred c = {
+	    .pid = t->proc->pid, .uid = t->proc->creds.euid, .gid = t->proc->creds.egid};
 	return c;
 }
 
@@ -185,8 +189,9 @@ static struct usock *find_abstract(const struct linux_sockaddr_un *a, uint32_t l
 static struct usock *find_node(struct inode *in)
 {
 	for (struct usock *u = bound; u; u = u->bound_next)
-		if (u->node && (u->node == in || (u->node->fs == in->fs && u->node->ino == in->ino &&
-						  u->node->dev == in->dev)))
+		if (u->node &&
+		    (u->node == in ||
+		     (u->node->fs == in->fs && u->node->ino == in->ino && u->node->dev == in->dev)))
 			return u;
 	return NULL;
 }
@@ -249,8 +254,8 @@ static int bind_path(struct task *t, struct usock *u, const char *path)
 	} else if (!w.d->inode->iops || !w.d->inode->iops->mknod) {
 		err = -EPERM;
 	} else {
-		err = w.d->inode->iops->mknod(w.d->inode, w.last,
-					      S_IFSOCK | (0777 & ~t->fs->umask), 0);
+		err = w.d->inode->iops->mknod(w.d->inode, w.last, S_IFSOCK | (0777 & ~t->fs->umask),
+					      0);
 		if (!err) {
 			err = vfs_lookup_child(w.d, w.last, &c);
 			if (!err) {
@@ -1060,19 +1065,19 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 }
 
 static const struct sock_ops unix_ops = {
-	.bind = unix_bind,
-	.connect = unix_connect,
-	.listen = unix_listen,
-	.accept = unix_accept,
-	.sendmsg = unix_sendmsg,
-	.recvmsg = unix_recvmsg,
-	.shutdown = unix_shutdown,
-	.getname = unix_getname,
-	.getsockopt = unix_getsockopt,
-	.setsockopt = unix_setsockopt,
-	.poll = unix_poll,
-	.ioctl = unix_ioctl,
-	.release = unix_release,
+    .bind = unix_bind,
+    .connect = unix_connect,
+    .listen = unix_listen,
+    .accept = unix_accept,
+    .sendmsg = unix_sendmsg,
+    .recvmsg = unix_recvmsg,
+    .shutdown = unix_shutdown,
+    .getname = unix_getname,
+    .getsockopt = unix_getsockopt,
+    .setsockopt = unix_setsockopt,
+    .poll = unix_poll,
+    .ioctl = unix_ioctl,
+    .release = unix_release,
 };
 
 static int check_type(int *type, int protocol)
@@ -1106,8 +1111,7 @@ int unix_create(struct task *t, int type, int protocol, struct socket **out)
 	return err ? err : make_socket(type, out);
 }
 
-int unix_create_pair(struct task *t, int type, int protocol, struct socket **a,
-		     struct socket **b)
+int unix_create_pair(struct task *t, int type, int protocol, struct socket **a, struct socket **b)
 {
 	int err = check_type(&type, protocol);
 	if (err)

@@ -12,8 +12,8 @@
 #include "sentry/net/socket.h"
 #include "sentry/syscalls/syscalls.h"
 
-#define MAX_IOV     1024
-#define MAX_MSG     (64L << 20) /* the most one call moves */
+#define MAX_IOV	    1024
+#define MAX_MSG	    (64L << 20) /* the most one call moves */
 #define MAX_CONTROL 65536
 #define SCM_MAX_FD  253
 
@@ -102,8 +102,7 @@ static int addr_in(struct task *t, uint64_t uaddr, uint64_t len, char *buf)
 
 /* Writes an address out as accept/getsockname/recvfrom do: at most the
  * room *ulen says, and the real length back into *ulen. */
-static int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const void *addr,
-		    uint32_t len)
+static int addr_out(struct task *t, uint64_t uaddr, uint64_t ulen, const void *addr, uint32_t len)
 {
 	if (!uaddr || !ulen)
 		return 0;
@@ -334,7 +333,8 @@ static long control_in(struct task *t, uint64_t uctl, uint64_t len, struct sock_
 				err = -EINVAL;
 				break;
 			}
-			struct file **fds = realloc(m->fds, (size_t)(m->nfds + n + 1) * sizeof(*fds));
+			struct file **fds =
+			    realloc(m->fds, (size_t)(m->nfds + n + 1) * sizeof(*fds));
 			if (!fds) {
 				err = -ENOMEM;
 				break;
@@ -560,8 +560,8 @@ static long control_out(struct task *t, struct linux_msghdr *h, struct sock_msg 
 	if (m->nfds) {
 		uint64_t avail = room - used;
 		int fit = avail > sizeof(struct linux_cmsghdr)
-				  ? (int)((avail - sizeof(struct linux_cmsghdr)) / sizeof(int))
-				  : 0;
+			      ? (int)((avail - sizeof(struct linux_cmsghdr)) / sizeof(int))
+			      : 0;
 		if (fit > m->nfds)
 			fit = m->nfds;
 		int n = 0;
