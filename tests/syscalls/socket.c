@@ -396,6 +396,23 @@ static void test_blocking(void)
 	close(c1);
 	close(c2);
 
+	/* SO_RCVTIMEO: a blocking recv gives up with EAGAIN */
+	int tv_sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, tv_sv) == 0);
+	struct timeval tv = {0, 100000}, got_tv;
+	CHECK(setsockopt(tv_sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
+	socklen_t tvlen = sizeof(got_tv);
+	CHECK(getsockopt(tv_sv[0], SOL_SOCKET, SO_RCVTIMEO, &got_tv, &tvlen) == 0);
+	CHECK(tvlen == sizeof(got_tv) && got_tv.tv_sec == 0 && got_tv.tv_usec == 100000);
+	struct timeval t0, t1;
+	gettimeofday(&t0, NULL);
+	CHECK_ERR(recv(tv_sv[0], buf, sizeof(buf), 0), EAGAIN);
+	gettimeofday(&t1, NULL);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+	CHECK(ms >= 90 && ms < 5000);
+	close(tv_sv[0]);
+	close(tv_sv[1]);
+
 	/* a signal without SA_RESTART interrupts a blocking recv */
 	int sv[2];
 	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);

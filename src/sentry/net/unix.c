@@ -86,6 +86,7 @@ struct usock {
 	int passcred, reuseaddr, keepalive;
 	int sndbuf, rcvbuf;
 	struct linux_linger linger;
+	int64_t rcvtimeo, sndtimeo; /* ns, 0: none */
 };
 
 static const struct sock_ops unix_ops;
@@ -352,18 +353,30 @@ static int unix_getname(struct socket *s, void *addr, uint32_t *len, int peer)
 
 /* ---- waiting ---- */
 
-/* Sleeps until a or b changes; b may be NULL. */
-static int uwait(struct task *t, struct usock *a, struct usock *b)
+/* The deadline for a wait with timeout timeo_ns (0: none). */
+static int64_t deadline_of(int64_t timeo_ns)
+{
+	return timeo_ns ? now_ns() + timeo_ns : 0;
+}
+
+/* Sleeps until a or b changes (b may be NULL) or the deadline (0: none)
+ * passes: -EAGAIN then, as SO_RCVTIMEO/SO_SNDTIMEO want; a signal gives
+ * -ERESTARTSYS, or -EINTR for a wait with a timeout. */
+static int uwait(struct task *t, struct usock *a, struct usock *b, int64_t deadline)
 {
 	struct waiter w1, w2;
 	waitq_add(&a->wq, &w1, t, 0);
 	if (b && b != a)
 		waitq_add(&b->wq, &w2, t, 0);
-	int err = task_block(t, 0, 1);
+	int err = task_block(t, deadline, 1);
 	waitq_del(&w1);
 	if (b && b != a)
 		waitq_del(&w2);
-	return err ? -ERESTARTSYS : 0;
+	if (err == -ETIMEDOUT)
+		return -EAGAIN;
+	if (err)
+		return deadline ? -EINTR : -ERESTARTSYS;
+	return 0;
 }
 
 /* ---- connections ---- */
@@ -388,6 +401,7 @@ static int unix_listen(struct task *t, struct socket *s, int backlog)
 static int stream_connect(struct task *t, struct socket *s, struct usock *l)
 {
 	struct usock *u = U(s);
+	int64_t dl = deadline_of(u->sndtimeo);
 	for (;;) {
 		if (u->state == US_CONNECTED)
 			return -EISCONN;
@@ -397,7 +411,7 @@ static int stream_connect(struct task *t, struct socket *s, struct usock *l)
 			break;
 		if (socket_nonblock(s, 0))
 			return -EAGAIN;
-		int err = uwait(t, l, u);
+		int err = uwait(t, l, u, dl);
 		if (err)
 			return err;
 	}
@@ -470,12 +484,13 @@ static int unix_accept(struct task *t, struct socket *s, struct socket **out)
 	struct usock *u = U(s);
 	if (u->type == LINUX_SOCK_DGRAM)
 		return -EOPNOTSUPP;
+	int64_t dl = deadline_of(u->rcvtimeo);
 	while (!u->acc_head) {
 		if (u->state != US_LISTENING)
 			return -EINVAL;
 		if (socket_nonblock(s, 0))
 			return -EAGAIN;
-		int err = uwait(t, u, NULL);
+		int err = uwait(t, u, NULL, dl);
 		if (err)
 			return err;
 	}
@@ -626,6 +641,7 @@ static long dgram_send(struct task *t, struct socket *s, struct sock_msg *m, int
 		o = usock_get(u->peer);
 	}
 	long r;
+	int64_t dl = deadline_of(u->sndtimeo);
 	for (;;) {
 		if (u->shut & SEND_SHUT) {
 			r = epipe(t, flags);
@@ -664,7 +680,7 @@ static long dgram_send(struct task *t, struct socket *s, struct sock_msg *m, int
 			r = -EAGAIN;
 			break;
 		}
-		r = uwait(t, o, u);
+		r = uwait(t, o, u, dl);
 		if (r)
 			break;
 	}
@@ -694,6 +710,7 @@ static long stream_send(struct task *t, struct socket *s, struct sock_msg *m, in
 	size_t done = 0;
 	int sent = 0;
 	long r = 0;
+	int64_t dl = deadline_of(u->sndtimeo);
 	while (!sent || done < m->len) {
 		if ((u->shut & SEND_SHUT) || p->dead || (p->shut & RCV_SHUT)) {
 			r = epipe(t, flags);
@@ -708,7 +725,7 @@ static long stream_send(struct task *t, struct socket *s, struct sock_msg *m, in
 				r = -EAGAIN;
 				break;
 			}
-			r = uwait(t, p, u);
+			r = uwait(t, p, u, dl);
 			if (r)
 				break;
 			continue;
@@ -774,7 +791,7 @@ static void take_scm(struct usock *u, struct skb *b, struct sock_msg *m, int pee
 
 /* Waits for data; returns 0 when the queue has some, 1 at end of file,
  * or a negative errno. */
-static long wait_data(struct task *t, struct socket *s, int flags)
+static long wait_data(struct task *t, struct socket *s, int flags, int64_t dl)
 {
 	struct usock *u = U(s);
 	while (!u->rq) {
@@ -787,7 +804,7 @@ static long wait_data(struct task *t, struct socket *s, int flags)
 			return 1;
 		if (socket_nonblock(s, flags))
 			return -EAGAIN;
-		long err = uwait(t, u, NULL);
+		long err = uwait(t, u, NULL, dl);
 		if (err)
 			return err;
 	}
@@ -806,7 +823,8 @@ static long unix_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, i
 		return -ENOTCONN;
 	if (u->type == LINUX_SOCK_STREAM && u->state == US_UNCONNECTED && !u->rq && !u->shut)
 		return -EINVAL;
-	long r = wait_data(t, s, flags);
+	int64_t dl = deadline_of(u->rcvtimeo);
+	long r = wait_data(t, s, flags, dl);
 	if (r)
 		return r > 0 ? 0 : r;
 	if (u->type != LINUX_SOCK_STREAM) {
@@ -871,7 +889,7 @@ static long unix_recvmsg(struct task *t, struct socket *s, struct sock_msg *m, i
 			waitq_wake(&u->wq, 0);
 		if (!waitall || done >= m->len)
 			break;
-		r = wait_data(t, s, flags);
+		r = wait_data(t, s, flags, dl);
 		if (r)
 			break;
 	}
@@ -998,10 +1016,13 @@ static int unix_getsockopt(struct task *t, struct socket *s, int level, int name
 		*len = sizeof(u->linger);
 		return 0;
 	case LINUX_SO_RCVTIMEO:
-	case LINUX_SO_SNDTIMEO:
-		memset(val, 0, 16);
-		*len = 16;
+	case LINUX_SO_SNDTIMEO: {
+		int64_t ns = name == LINUX_SO_RCVTIMEO ? u->rcvtimeo : u->sndtimeo;
+		int64_t tv[2] = {ns / 1000000000, (ns % 1000000000) / 1000};
+		memcpy(val, tv, sizeof(tv));
+		*len = sizeof(tv);
 		return 0;
+	}
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1022,8 +1043,20 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 		memcpy(&u->linger, val, sizeof(u->linger));
 		return 0;
 	}
-	if (name == LINUX_SO_RCVTIMEO || name == LINUX_SO_SNDTIMEO)
-		return len < 16 ? -EINVAL : 0; /* timeouts are not kept */
+	if (name == LINUX_SO_RCVTIMEO || name == LINUX_SO_SNDTIMEO) {
+		int64_t tv[2];
+		if (len < sizeof(tv))
+			return -EINVAL;
+		memcpy(tv, val, sizeof(tv));
+		if (tv[1] < 0 || tv[1] >= 1000000)
+			return -EDOM;
+		int64_t ns = tv[0] < 0 ? 0 : tv[0] * 1000000000 + tv[1] * 1000;
+		if (name == LINUX_SO_RCVTIMEO)
+			u->rcvtimeo = ns;
+		else
+			u->sndtimeo = ns;
+		return 0;
+	}
 	if (len < sizeof(int))
 		return -EINVAL;
 	int v;
