@@ -149,6 +149,16 @@ static void usock_put(struct usock *u)
 {
 	if (!u || --u->refs > 0)
 		return;
+	/* A poller may still sit on our queue (poll holds no reference to the
+	 * files it watches): wake it and unhook its entry so that its later
+	 * waitq_del does not touch freed memory. */
+	waitq_wake(&u->wq, 0);
+	for (struct waiter *w = u->wq.head, *n; w; w = n) {
+		n = w->next;
+		w->next = NULL;
+		w->pprev = NULL;
+	}
+	u->wq.head = NULL;
 	purge(u);
 	free(u);
 }
@@ -1050,7 +1060,10 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 		memcpy(tv, val, sizeof(tv));
 		if (tv[1] < 0 || tv[1] >= 1000000)
 			return -EDOM;
-		int64_t ns = tv[0] < 0 ? 0 : tv[0] * 1000000000 + tv[1] * 1000;
+		/* Linux takes a negative time as "do not wait"; here it means no
+		 * timeout, like a huge one */
+		int64_t ns =
+		    tv[0] < 0 || tv[0] > (1LL << 32) ? 0 : tv[0] * 1000000000 + tv[1] * 1000;
 		if (name == LINUX_SO_RCVTIMEO)
 			u->rcvtimeo = ns;
 		else
@@ -1061,6 +1074,8 @@ static int unix_setsockopt(struct task *t, struct socket *s, int level, int name
 		return -EINVAL;
 	int v;
 	memcpy(&v, val, sizeof(v));
+	if (v < 0)
+		v = 0;
 	switch (name) {
 	case LINUX_SO_SNDBUF:
 	case LINUX_SO_SNDBUFFORCE:
