@@ -714,7 +714,7 @@ static long stream_send(struct task *t, struct socket *s, struct sock_msg *m, in
 	int seq = u->type == LINUX_SOCK_SEQPACKET;
 	if (seq && m->len > (size_t)u->sndbuf)
 		return -EMSGSIZE;
-	if (!seq && !m->len && !m->nfds)
+	if (!seq && !m->len) /* Linux sends nothing, not even rights */
 		return 0;
 	struct usock *p = usock_get(u->peer);
 	size_t done = 0;
