@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 /* A tiny TAP-ish harness for the syscall test programs.
  *
  * Each program runs natively and then inside `cvisor do` with the same
@@ -183,29 +182,5 @@ static inline __attribute__((unused)) void *h_bad_ptr(void)
 	return (void *)p;
 }
 #define BAD_PTR h_bad_ptr()
-=======
-/* A tiny harness for the system call tests: each program runs natively and
- * inside cvisor with the same expectations. CHECK stops at the first
- * failure with the line and errno; a program that reaches the end passes. */
-#ifndef CVISOR_TESTS_SYSCALLS_HARNESS_H
-#define CVISOR_TESTS_SYSCALLS_HARNESS_H
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed (errno %d: %s)\n", __FILE__,      \
-				__LINE__, #cond, errno, strerror(errno));                          \
-			exit(1);                                                                   \
-		}                                                                                  \
-	} while (0)
-
-/* A call that must fail with the given errno. */
-#define CHECK_ERR(call, e) CHECK((call) == -1 && errno == (e))
->>>>>>> unix
 
 #endif
