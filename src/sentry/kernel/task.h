@@ -188,6 +188,8 @@ void sighand_put(struct sighand *sh);
 /* process tree (exit.c) */
 void process_reparent_children(struct process *p);
 void process_notify_parent(struct process *p);
+/* Deletes the process's POSIX timers (exit, execve; posix_timer.c). */
+void posix_timers_exit(struct process *p);
 
 /* time helpers */
 int64_t ts_to_ns(const struct linux_timespec *ts);
