@@ -284,7 +284,7 @@ TEST(epoll_edge)
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
 	CHECK_EQ(out[0].data.u32, 5);
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 0); /* no new edge */
-	CHECK_EQ(write(e, &v, 8), 8);           /* a new event while still ready */
+	CHECK_EQ(write(e, &v, 8), 8);		/* a new event while still ready */
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 1);
 	CHECK_EQ(epoll_wait(ep, out, 4, 0), 0);
 	CHECK_EQ(read(e, &v, 8), 8);

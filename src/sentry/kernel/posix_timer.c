@@ -17,7 +17,7 @@
 #include "sentry/kernel/task.h"
 #include "sentry/syscalls/syscalls.h"
 
-#define NSEC         1000000000LL
+#define NSEC	       1000000000LL
 #define DELAYTIMER_MAX 0x7fffffff
 
 #ifndef SIGEV_THREAD_ID
@@ -31,10 +31,10 @@ struct ptimer {
 	int notify;
 	int signo;
 	uint64_t value;
-	pid_t tid;        /* SIGEV_THREAD_ID */
-	int64_t next;     /* on clock; 0 = disarmed */
+	pid_t tid;    /* SIGEV_THREAD_ID */
+	int64_t next; /* on clock; 0 = disarmed */
 	int64_t interval;
-	int overrun;      /* of the signal queued last */
+	int overrun;	  /* of the signal queued last */
 	int overrun_last; /* of the signal delivered before it */
 	struct ktimer kt;
 	struct ptimer *list_next;
@@ -185,16 +185,21 @@ static int host_clock(int clockid)
 {
 	switch (clockid) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_ALARM: return CLOCK_REALTIME;
+	case CLOCK_REALTIME_ALARM:
+		return CLOCK_REALTIME;
 	case CLOCK_MONOTONIC:
 	case CLOCK_PROCESS_CPUTIME_ID:
-	case CLOCK_THREAD_CPUTIME_ID: return CLOCK_MONOTONIC;
+	case CLOCK_THREAD_CPUTIME_ID:
+		return CLOCK_MONOTONIC;
 	case CLOCK_BOOTTIME:
-	case CLOCK_BOOTTIME_ALARM: return CLOCK_BOOTTIME;
-	case CLOCK_TAI: return CLOCK_TAI;
+	case CLOCK_BOOTTIME_ALARM:
+		return CLOCK_BOOTTIME;
+	case CLOCK_TAI:
+		return CLOCK_TAI;
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:
-	case CLOCK_MONOTONIC_COARSE: return -EOPNOTSUPP;
+	case CLOCK_MONOTONIC_COARSE:
+		return -EOPNOTSUPP;
 	default:
 		/* clock_getcpuclockid's clocks (negative ids) are CPU clocks */
 		return clockid < 0 ? CLOCK_MONOTONIC : -EINVAL;
@@ -222,8 +227,10 @@ SYSCALL(timer_create)
 		if (sev.signo <= 0 || sev.signo > NSIG_LINUX)
 			return -EINVAL;
 		break;
-	case SIGEV_NONE: break;
-	default: return -EINVAL;
+	case SIGEV_NONE:
+		break;
+	default:
+		return -EINVAL;
 	}
 	int id = 0;
 	while (find(t->proc, id))

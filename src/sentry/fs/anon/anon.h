@@ -26,7 +26,7 @@ int eventfd_new(uint64_t initval, int flags, struct file **out);
 /* timerfd.c: clocks are Linux clock ids; times in struct linux_itimerspec */
 int timerfd_new(int clockid, int flags, struct file **out);
 int timerfd_set(struct file *f, int flags, const struct linux_itimerspec *nv,
-		    struct linux_itimerspec *old);
+		struct linux_itimerspec *old);
 int timerfd_get(struct file *f, struct linux_itimerspec *cur);
 
 /* signalfd.c */

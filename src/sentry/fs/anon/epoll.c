@@ -34,16 +34,16 @@ struct epoll;
 struct epitem {
 	struct epoll *ep;
 	int fd;
-	struct file *file;          /* not referenced */
-	uint32_t events;            /* requested, with EPOLLET etc. */
+	struct file *file; /* not referenced */
+	uint32_t events;   /* requested, with EPOLLET etc. */
 	uint64_t data;
-	int disabled;               /* a oneshot item that fired */
-	int on_rd;                  /* on the ready list */
-	int woken;                  /* a wake-up since the last report (edge) */
-	unsigned last;              /* the ready mask at the last look */
-	struct epitem *next;        /* in ep->items */
-	struct epitem *rd_next;     /* in ep->rd */
-	struct epitem *f_next;      /* in file->epitems */
+	int disabled;		/* a oneshot item that fired */
+	int on_rd;		/* on the ready list */
+	int woken;		/* a wake-up since the last report (edge) */
+	unsigned last;		/* the ready mask at the last look */
+	struct epitem *next;	/* in ep->items */
+	struct epitem *rd_next; /* in ep->rd */
+	struct epitem *f_next;	/* in file->epitems */
 	struct waiter w[EP_NWAIT];
 	int nw;
 };
@@ -195,8 +195,8 @@ static void epoll_release(struct file *f)
 }
 
 static const struct file_ops epoll_fops = {
-	.poll = epoll_poll,
-	.release = epoll_release,
+    .poll = epoll_poll,
+    .release = epoll_release,
 };
 
 int epoll_create_file(int flags, struct file **out)
@@ -327,7 +327,8 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 			return -ENOENT;
 		item_free(it);
 		return 0;
-	default: return -EINVAL;
+	default:
+		return -EINVAL;
 	}
 }
 
