@@ -85,6 +85,25 @@ TEST(eventfd_semaphore)
 
 TEST(eventfd_blocking)
 {
+	/* a write that would pass the maximum waits for a read */
+	int full = CHECK_OK(eventfd(0, 0));
+	uint64_t big = UINT64_MAX - 1;
+	CHECK_EQ(write(full, &big, 8), 8);
+	pid_t reader = fork();
+	if (reader == 0) {
+		usleep(30000);
+		uint64_t x;
+		_exit(read(full, &x, 8) == 8 && x == UINT64_MAX - 1 ? 0 : 1);
+	}
+	big = 3;
+	CHECK_EQ(write(full, &big, 8), 8);
+	int rst;
+	CHECK_EQ(waitpid(reader, &rst, 0), reader);
+	CHECK(WIFEXITED(rst) && WEXITSTATUS(rst) == 0);
+	CHECK_EQ(read(full, &big, 8), 8);
+	CHECK_EQ(big, 3);
+	close(full);
+
 	int fd = CHECK_OK(eventfd(0, 0));
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -439,6 +458,24 @@ TEST(epoll_nested_and_signals)
 	CHECK_ERR(epoll_wait(ep, out, 4, 5000), EINTR);
 	CHECK(got_usr2);
 	waitpid(pid, &st, 0);
+
+	/* epoll_pwait: the signal is blocked except while waiting */
+	got_usr2 = 0;
+	block_sig(SIGUSR2);
+	sigset_t none;
+	sigemptyset(&none);
+	pid = fork();
+	if (pid == 0) {
+		usleep(30000);
+		_exit(kill(getppid(), SIGUSR2) == 0 ? 0 : 1);
+	}
+	CHECK_ERR(epoll_pwait(ep, out, 4, 5000, &none), EINTR);
+	CHECK(got_usr2);
+	sigset_t now;
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	CHECK(sigismember(&now, SIGUSR2));
+	waitpid(pid, &st, 0);
+	unblock_sig(SIGUSR2);
 	signal(SIGUSR2, SIG_DFL);
 	close(ep);
 	close(sfd);
