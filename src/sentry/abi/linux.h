@@ -197,6 +197,11 @@ struct linux_timeval {
 	int64_t tv_sec, tv_usec;
 };
 
+struct linux_itimerspec {
+	struct linux_timespec interval, value;
+};
+_Static_assert(sizeof(struct linux_itimerspec) == 32, "itimerspec size");
+
 struct linux_rusage {
 	struct linux_timeval utime, stime;
 	int64_t rest[14];

@@ -82,7 +82,8 @@ struct file_ops {
 	int (*readdir)(struct file *f, dir_emit_fn emit, void *ctx);
 	long (*ioctl)(struct task *t, struct file *f, unsigned cmd, uint64_t arg);
 	/* Returns the ready mask of events; if pt is non-NULL registers the
-	 * waiter so a later change wakes it. */
+	 * waiter so a later change wakes it. epoll keeps such waiters until
+	 * the file is released: the queues must live as long as the file. */
 	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	/* The host fd backing mappings of this file, or -ENODEV. */
 	int (*mmap_fd)(struct file *f);

@@ -40,6 +40,7 @@ void process_free(struct process *p)
 	process_remove_child(p);
 	pid_set_process(p->pid, NULL);
 	pid_free(p->pid);
+	posix_timers_exit(p);
 	sigpending_clear(&p->pending);
 	sighand_put(p->sighand);
 	free(p);

@@ -196,6 +196,8 @@ void sighand_put(struct sighand *sh);
 /* process tree (exit.c) */
 void process_reparent_children(struct process *p);
 void process_notify_parent(struct process *p);
+/* Deletes the process's POSIX timers (exit, execve; posix_timer.c). */
+void posix_timers_exit(struct process *p);
 
 /* CPU time of a process's threads (cputime.c) */
 int64_t process_cpu_ns(struct process *p);

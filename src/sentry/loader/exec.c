@@ -292,6 +292,7 @@ static long build_stack(struct mm *mm, struct plat_thread *pt, char **argv, char
 static void reset_signals(struct task *t)
 {
 	struct process *p = t->proc;
+	posix_timers_exit(p);
 	if (p->sighand->refs > 1) {
 		struct sighand *n = sighand_copy(p->sighand);
 		if (n) {

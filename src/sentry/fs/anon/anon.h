@@ -24,12 +24,9 @@ struct file *anon_file_new(const char *name, const struct file_ops *ops, void *p
 int eventfd_new(uint64_t initval, int flags, struct file **out);
 
 /* timerfd.c: clocks are Linux clock ids; times in struct linux_itimerspec */
-struct linux_itimerspec {
-	struct linux_timespec interval, value;
-};
 int timerfd_new(int clockid, int flags, struct file **out);
 int timerfd_set(struct file *f, int flags, const struct linux_itimerspec *nv,
-		    struct linux_itimerspec *old);
+		struct linux_itimerspec *old);
 int timerfd_get(struct file *f, struct linux_itimerspec *cur);
 
 /* signalfd.c */

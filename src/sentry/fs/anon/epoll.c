@@ -34,16 +34,17 @@ struct epoll;
 struct epitem {
 	struct epoll *ep;
 	int fd;
-	struct file *file;          /* not referenced */
-	uint32_t events;            /* requested, with EPOLLET etc. */
+	struct file *file; /* not referenced */
+	uint32_t events;   /* requested, with EPOLLET etc. */
 	uint64_t data;
-	int disabled;               /* a oneshot item that fired */
-	int on_rd;                  /* on the ready list */
-	int woken;                  /* a wake-up since the last report (edge) */
-	unsigned last;              /* the ready mask at the last look */
-	struct epitem *next;        /* in ep->items */
-	struct epitem *rd_next;     /* in ep->rd */
-	struct epitem *f_next;      /* in file->epitems */
+	int disabled;		      /* a oneshot item that fired */
+	int on_rd;		      /* on the ready list */
+	int woken;		      /* a wake-up since the last report (edge) */
+	unsigned last;		      /* the ready mask at the last look */
+	struct epitem *next, **pprev; /* in ep->items */
+	struct epitem *h_next;	      /* in ep->buckets */
+	struct epitem *rd_next;	      /* in ep->rd */
+	struct epitem *f_next;	      /* in file->epitems */
 	struct waiter w[EP_NWAIT];
 	int nw;
 };
@@ -51,11 +52,18 @@ struct epitem {
 struct epoll {
 	struct file *file; /* the epoll's own file (not referenced) */
 	struct epitem *items;
+	struct epitem **buckets; /* by fd; nbuckets a power of two */
+	size_t nbuckets, nitems;
 	struct epitem *rd, **rd_tail;
 	struct waitq wq; /* epoll_wait sleepers and outer epolls */
 };
 
 static const struct file_ops epoll_fops;
+
+static size_t bucket(struct epoll *ep, int fd)
+{
+	return (size_t)(unsigned)fd & (ep->nbuckets - 1);
+}
 
 int epoll_is(struct file *f)
 {
@@ -165,12 +173,16 @@ static void item_free(struct epitem *it)
 	struct epoll *ep = it->ep;
 	item_unhook(it);
 	rd_remove(it);
-	for (struct epitem **p = &ep->items; *p; p = &(*p)->next) {
+	*it->pprev = it->next;
+	if (it->next)
+		it->next->pprev = it->pprev;
+	for (struct epitem **p = &ep->buckets[bucket(ep, it->fd)]; *p; p = &(*p)->h_next) {
 		if (*p == it) {
-			*p = it->next;
+			*p = it->h_next;
 			break;
 		}
 	}
+	ep->nitems--;
 	for (struct epitem **p = &it->file->epitems; *p; p = &(*p)->f_next) {
 		if (*p == it) {
 			*p = it->f_next;
@@ -191,12 +203,13 @@ static void epoll_release(struct file *f)
 	struct epoll *ep = f->priv;
 	while (ep->items)
 		item_free(ep->items);
+	free(ep->buckets);
 	free(ep);
 }
 
 static const struct file_ops epoll_fops = {
-	.poll = epoll_poll,
-	.release = epoll_release,
+    .poll = epoll_poll,
+    .release = epoll_release,
 };
 
 int epoll_create_file(int flags, struct file **out)
@@ -218,10 +231,32 @@ int epoll_create_file(int flags, struct file **out)
 
 static struct epitem *item_find(struct epoll *ep, int fd, struct file *f)
 {
-	for (struct epitem *it = ep->items; it; it = it->next)
+	if (!ep->nbuckets)
+		return NULL;
+	for (struct epitem *it = ep->buckets[bucket(ep, fd)]; it; it = it->h_next)
 		if (it->fd == fd && it->file == f)
 			return it;
 	return NULL;
+}
+
+/* Makes room for one more item: doubles the table past two per bucket. */
+static int hash_reserve(struct epoll *ep)
+{
+	if (ep->nitems + 1 <= ep->nbuckets * 2)
+		return 0;
+	size_t n = ep->nbuckets ? ep->nbuckets * 2 : 16;
+	struct epitem **b = calloc(n, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	free(ep->buckets);
+	ep->buckets = b;
+	ep->nbuckets = n;
+	for (struct epitem *it = ep->items; it; it = it->next) {
+		size_t h = bucket(ep, it->fd);
+		it->h_next = b[h];
+		b[h] = it;
+	}
+	return 0;
 }
 
 /* How deep the epolls under f nest (0 for a plain file); -1 when ep is among
@@ -302,6 +337,8 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 			if (d < 0 || d + outer_depth(ep, 0) > EP_MAX_NESTS)
 				return -ELOOP;
 		}
+		if (hash_reserve(ep))
+			return -ENOMEM;
 		it = calloc(1, sizeof(*it));
 		if (!it)
 			return -ENOMEM;
@@ -309,7 +346,14 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 		it->fd = fd;
 		it->file = target;
 		it->next = ep->items;
+		it->pprev = &ep->items;
+		if (ep->items)
+			ep->items->pprev = &it->next;
 		ep->items = it;
+		size_t h = bucket(ep, fd);
+		it->h_next = ep->buckets[h];
+		ep->buckets[h] = it;
+		ep->nitems++;
 		it->f_next = target->epitems;
 		target->epitems = it;
 		item_set(it, ev);
@@ -327,7 +371,8 @@ int epoll_ctl_file(struct file *epf, int op, int fd, struct file *target,
 			return -ENOENT;
 		item_free(it);
 		return 0;
-	default: return -EINVAL;
+	default:
+		return -EINVAL;
 	}
 }
 

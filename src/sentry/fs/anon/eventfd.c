@@ -91,10 +91,10 @@ static void efd_release(struct file *f)
 }
 
 static const struct file_ops efd_fops = {
-	.read = efd_read,
-	.write = efd_write,
-	.poll = efd_poll,
-	.release = efd_release,
+    .read = efd_read,
+    .write = efd_write,
+    .poll = efd_poll,
+    .release = efd_release,
 };
 
 int eventfd_new(uint64_t initval, int flags, struct file **out)

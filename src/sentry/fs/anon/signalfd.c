@@ -127,9 +127,9 @@ static void signalfd_release(struct file *f)
 }
 
 static const struct file_ops signalfd_fops = {
-	.read = signalfd_read,
-	.poll = signalfd_poll,
-	.release = signalfd_release,
+    .read = signalfd_read,
+    .poll = signalfd_poll,
+    .release = signalfd_release,
 };
 
 int signalfd_new(uint64_t mask, int flags, struct file **out)

@@ -21,10 +21,10 @@
 #define NSEC 1000000000LL
 
 struct timerfd {
-	int clock;        /* host clock id */
-	int64_t next;     /* next expiry on clock, 0 = disarmed */
+	int clock;	  /* host clock id */
+	int64_t next;	  /* next expiry on clock, 0 = disarmed */
 	int64_t interval; /* 0 = one shot */
-	uint64_t ticks;   /* expirations not read yet */
+	uint64_t ticks;	  /* expirations not read yet */
 	struct waitq q;
 	struct ktimer kt;
 };
@@ -105,20 +105,24 @@ static void timerfd_release(struct file *f)
 }
 
 static const struct file_ops timerfd_fops = {
-	.read = timerfd_read,
-	.poll = timerfd_poll,
-	.release = timerfd_release,
+    .read = timerfd_read,
+    .poll = timerfd_poll,
+    .release = timerfd_release,
 };
 
 static int host_clock(int clockid)
 {
 	switch (clockid) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_ALARM: return CLOCK_REALTIME;
-	case CLOCK_MONOTONIC: return CLOCK_MONOTONIC;
+	case CLOCK_REALTIME_ALARM:
+		return CLOCK_REALTIME;
+	case CLOCK_MONOTONIC:
+		return CLOCK_MONOTONIC;
 	case CLOCK_BOOTTIME:
-	case CLOCK_BOOTTIME_ALARM: return CLOCK_BOOTTIME;
-	default: return -1;
+	case CLOCK_BOOTTIME_ALARM:
+		return CLOCK_BOOTTIME;
+	default:
+		return -1;
 	}
 }
 
@@ -166,7 +170,7 @@ int timerfd_get(struct file *f, struct linux_itimerspec *cur)
 }
 
 int timerfd_set(struct file *f, int flags, const struct linux_itimerspec *nv,
-		    struct linux_itimerspec *old)
+		struct linux_itimerspec *old)
 {
 	if (f->ops != &timerfd_fops)
 		return -EINVAL;
