@@ -225,7 +225,8 @@ static void test_abstract(void)
 	/* the type must match */
 	int wrong = socket(AF_UNIX, SOCK_STREAM, 0);
 	int e = connect(wrong, (struct sockaddr *)&sa, salen);
-	CHECK(e == -1 && (errno == EPROTOTYPE || errno == ECONNREFUSED));
+	int err = errno; /* CHECK clears errno before it evaluates */
+	CHECK(e == -1 && (err == EPROTOTYPE || err == ECONNREFUSED));
 	close(wrong);
 	int c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
 	CHECK(connect(c, (struct sockaddr *)&sa, salen) == 0);

@@ -1,11 +1,15 @@
-/* ITIMER_REAL and alarm(2): per-process timers that send SIGALRM. The
- * scheduler asks for the next deadline and fires them. */
+/* setitimer and alarm(2): per-process timers. ITIMER_REAL sends SIGALRM on
+ * a monotonic deadline; ITIMER_VIRTUAL and ITIMER_PROF (SIGVTALRM, SIGPROF)
+ * count the stub's CPU time, which the scheduler samples every few
+ * milliseconds while one is armed. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/time.h>
 
 #include "sentry/kernel/task.h"
 #include "sentry/syscalls/syscalls.h"
+
+#define CPU_SAMPLE_NS 5000000
 
 int64_t itimers_next(void)
 {
@@ -14,14 +18,39 @@ int64_t itimers_next(void)
 		struct itimer *it = &t->proc->itimer_real;
 		if (it->next_ns && (!d || it->next_ns < d))
 			d = it->next_ns;
+		if (t->proc->itimer_cpu[0].next_ns || t->proc->itimer_cpu[1].next_ns) {
+			int64_t s = now_ns() + CPU_SAMPLE_NS;
+			if (!d || s < d)
+				d = s;
+		}
 	}
 	return d;
+}
+
+static void fire_cpu_timers(struct process *p)
+{
+	static const int sigs[2] = {SIGVTALRM, SIGPROF};
+	int64_t cpu = -1;
+	for (int i = 0; i < 2; i++) {
+		struct itimer *it = &p->itimer_cpu[i];
+		if (!it->next_ns)
+			continue;
+		if (cpu < 0)
+			cpu = process_cpu_ns(p);
+		if (cpu < it->next_ns)
+			continue;
+		it->next_ns = it->interval_ns ? cpu + it->interval_ns : 0;
+		struct linux_siginfo si = {.si_signo = sigs[i], .si_code = SI_KERNEL};
+		signal_send(p, NULL, &si);
+	}
 }
 
 void itimers_fire(int64_t now)
 {
 	for (struct task *t = all_tasks; t; t = t->all_next) {
 		struct process *p = t->proc;
+		if (t == p->threads && (p->itimer_cpu[0].next_ns || p->itimer_cpu[1].next_ns))
+			fire_cpu_timers(p);
 		struct itimer *it = &p->itimer_real;
 		if (!it->next_ns || it->next_ns > now)
 			continue;
@@ -31,10 +60,11 @@ void itimers_fire(int64_t now)
 	}
 }
 
-static void itimer_get(struct process *p, struct linux_timeval out[2])
+static void itimer_get(struct process *p, int which, struct linux_timeval out[2])
 {
-	struct itimer *it = &p->itimer_real;
-	int64_t left = it->next_ns ? it->next_ns - now_ns() : 0;
+	struct itimer *it = which == ITIMER_REAL ? &p->itimer_real : &p->itimer_cpu[which - 1];
+	int64_t now = which == ITIMER_REAL ? now_ns() : process_cpu_ns(p);
+	int64_t left = it->next_ns ? it->next_ns - now : 0;
 	if (it->next_ns && left <= 0)
 		left = 1000;
 	out[0].tv_sec = it->interval_ns / 1000000000;
@@ -48,8 +78,7 @@ SYSCALL(getitimer)
 	if (a[0] > 2)
 		return -EINVAL;
 	struct linux_timeval v[2] = {{0, 0}, {0, 0}};
-	if (a[0] == ITIMER_REAL)
-		itimer_get(t->proc, v);
+	itimer_get(t->proc, (int)a[0], v);
 	return copy_out(t, a[1], v, sizeof(v)) ? -EFAULT : 0;
 }
 
@@ -64,13 +93,14 @@ SYSCALL(setitimer)
 		v[0] = v[1] = (struct linux_timeval){0, 0};
 	if (v[1].tv_usec < 0 || v[1].tv_usec >= 1000000 || v[0].tv_usec < 0 || v[0].tv_usec >= 1000000)
 		return -EINVAL;
-	if (a[0] != ITIMER_REAL)
-		return a[2] && copy_out(t, a[2], old, sizeof(old)) ? -EFAULT : 0;
-	itimer_get(t->proc, old);
-	struct itimer *it = &t->proc->itimer_real;
+	int which = (int)a[0];
+	itimer_get(t->proc, which, old);
+	struct itimer *it = which == ITIMER_REAL ? &t->proc->itimer_real
+						 : &t->proc->itimer_cpu[which - 1];
 	int64_t val = v[1].tv_sec * 1000000000LL + v[1].tv_usec * 1000;
+	int64_t now = which == ITIMER_REAL ? now_ns() : process_cpu_ns(t->proc);
 	it->interval_ns = v[0].tv_sec * 1000000000LL + v[0].tv_usec * 1000;
-	it->next_ns = val ? now_ns() + val : 0;
+	it->next_ns = val ? now + val : 0;
 	return a[2] && copy_out(t, a[2], old, sizeof(old)) ? -EFAULT : 0;
 }
 

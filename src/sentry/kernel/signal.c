@@ -268,6 +268,16 @@ static int setup_frame(struct task *t, int sig, const struct linux_siginfo *info
 	uint32_t m2 = LINUX_FP_XSTATE_MAGIC2;
 	memcpy(fp + xsize, &m2, 4);
 	int err = copy_out(t, fpaddr, fp, xsize + 4);
+	if (!err) {
+		/* The handler starts with a clean FPU, as on Linux: every
+		 * component in its initial state, default control words. */
+		memset(fp, 0, xsize);
+		uint16_t fcw = 0x37f;
+		uint32_t mxcsr = 0x1f80;
+		memcpy(fp, &fcw, 2);
+		memcpy(fp + 24, &mxcsr, 4);
+		plat_set_fpstate(t->plat, fp);
+	}
 	free(fp);
 	if (err)
 		return err;

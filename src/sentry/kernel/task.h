@@ -89,6 +89,7 @@ struct process {
 	int stop_sig;
 	struct waitq child_wait; /* wait4 sleepers */
 	struct itimer itimer_real;
+	struct itimer itimer_cpu[2]; /* ITIMER_VIRTUAL, ITIMER_PROF: deadlines in CPU ns */
 	int64_t start_ns;
 	int oom_score_adj; /* /proc/[pid]/oom_score_adj; inherited */
 	int64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
