@@ -404,6 +404,39 @@ TEST(sys_and_misc)
 	close(fd);
 }
 
+/* Another user may not follow a root process's magic links nor read its
+ * environment; its own are fine. (Only when we are root.) */
+TEST(other_user)
+{
+	if (getuid() != 0)
+		return;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		char path[64], link[256];
+		snprintf(path, sizeof(path), "/proc/%d/cwd", parent);
+		if (readlink(path, link, sizeof(link)) >= 0 || errno != EACCES)
+			_exit(3);
+		snprintf(path, sizeof(path), "/proc/%d/exe", parent);
+		if (readlink(path, link, sizeof(link)) >= 0 || errno != EACCES)
+			_exit(4);
+		snprintf(path, sizeof(path), "/proc/%d/environ", parent);
+		if (open(path, O_RDONLY) >= 0 || errno != EACCES)
+			_exit(5);
+		if (readlink("/proc/self/cwd", link, sizeof(link)) < 0)
+			_exit(6);
+		snprintf(path, sizeof(path), "/proc/%d/status", parent);
+		int fd = open(path, O_RDONLY); /* status is for everyone */
+		_exit(fd >= 0 ? 0 : 7);
+	}
+	int ws;
+	CHECK_EQ(waitpid(pid, &ws, 0), pid);
+	CHECK(WIFEXITED(ws));
+	CHECK_EQ(WEXITSTATUS(ws), 0);
+}
+
 TEST(stdin_pipe)
 {
 	int p[2];
@@ -450,6 +483,7 @@ int main(int argc, char **argv)
 	RUN(threads);
 	RUN(writable);
 	RUN(sys_and_misc);
+	RUN(other_user);
 	RUN(stdin_pipe);
 	return done();
 }

@@ -30,6 +30,7 @@ struct proc_node;
 struct proc_dir;
 
 #define PE_TGID_ONLY 0x1 /* not under task/[tid]/ */
+#define PE_PTRACE    0x2 /* opens only for who may ptrace the process */
 
 struct proc_ent {
 	const char *name;
@@ -83,6 +84,9 @@ struct proc_node {
 struct process *proc_node_process(const struct proc_node *n);
 /* A live thread of n: the tid's own, else the leader or any thread. */
 struct task *proc_node_task(const struct proc_node *n);
+/* Whether t may look into n's process as ptrace would let it (Linux's
+ * PTRACE_MODE_READ_FSCREDS, for magic links and environ): 0 or -EACCES. */
+int proc_may_ptrace(struct task *t, const struct proc_node *n);
 /* Bytes [start, end) of p's memory, NULs kept; stops at the first gap. */
 int proc_read_mem(struct process *p, uint64_t start, uint64_t end, struct sbuf *b);
 /* Parses a decimal number that may be the whole name; -1 if not one. */
