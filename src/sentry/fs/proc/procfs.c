@@ -113,8 +113,8 @@ int proc_may_ptrace(struct task *t, const struct proc_node *n)
 	if (!t || t->proc == p)
 		return 0;
 	const struct creds *c = &t->proc->creds, *tc = &p->creds;
-	/* CAP_SYS_PTRACE, held by root: a setuid away from root does not
-	 * clear cap_eff in every version of the kernel, so ask for both */
+	/* CAP_SYS_PTRACE held by root (a setuid away from root has not always
+	 * cleared cap_eff in the Sentry, so ask for both) */
 	if ((c->cap_eff & (1ULL << 19)) && c->euid == 0)
 		return 0;
 	if (c->fsuid == tc->ruid && c->fsuid == tc->euid && c->fsuid == tc->suid &&
