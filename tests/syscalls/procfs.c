@@ -102,6 +102,24 @@ TEST(auxv)
 	CHECK(pagesz && entry && end);
 }
 
+TEST(mem)
+{
+	static volatile long var = 42;
+	int fd = CHECK_OK(open("/proc/self/mem", O_RDWR));
+	long v = 0;
+	CHECK_EQ(pread(fd, &v, sizeof(v), (off_t)(uintptr_t)&var), sizeof(v));
+	CHECK_EQ(v, 42);
+	v = 99;
+	CHECK_EQ(pwrite(fd, &v, sizeof(v), (off_t)(uintptr_t)&var), sizeof(v));
+	CHECK_EQ(var, 99);
+	CHECK_EQ(lseek(fd, (off_t)(uintptr_t)&var, SEEK_SET), (off_t)(uintptr_t)&var);
+	v = 0;
+	CHECK_EQ(read(fd, &v, sizeof(v)), sizeof(v));
+	CHECK_EQ(v, 99);
+	CHECK_ERR(pread(fd, &v, sizeof(v), 0), EIO); /* page 0 is never mapped */
+	close(fd);
+}
+
 TEST(std_fds)
 {
 	int seen[3] = {0};
@@ -477,6 +495,7 @@ int main(int argc, char **argv)
 	RUN(cmdline_exact);
 	RUN(cmdline_title);
 	RUN(auxv);
+	RUN(mem);
 	RUN(std_fds);
 	RUN(maps_mmap);
 	RUN(child_stat);

@@ -45,6 +45,8 @@ struct proc_ent {
 	const struct proc_dir *dir;
 	/* symlinks: the target text */
 	int (*readlink)(const struct proc_node *n, char *buf, size_t len);
+	/* a file that is not text (mem): its own file operations */
+	const struct file_ops *fops;
 	/* permission bits that depend on the node (fd links), or -1 */
 	int (*perm_of)(const struct proc_node *n);
 	/* magic links: the (referenced) dentry they stand for */

@@ -187,8 +187,11 @@ static struct inode *node_inode(const struct proc_node *n)
 	*c = *n;
 	uint32_t mode = n->ent->mode;
 	int dir = S_ISDIR(mode);
-	struct inode *in = inode_new(&procfs, n->ent->get_link ? &proc_magic_iops : &proc_iops,
-				     dir ? &proc_dir_fops : &proc_file_fops, mode);
+	const struct file_ops *fops = dir ? &proc_dir_fops : &proc_file_fops;
+	if (n->ent->fops)
+		fops = n->ent->fops;
+	struct inode *in =
+	    inode_new(&procfs, n->ent->get_link ? &proc_magic_iops : &proc_iops, fops, mode);
 	if (!in) {
 		free(c);
 		return NULL;
@@ -392,6 +395,8 @@ static int p_open(struct inode *in, struct file *f)
 		if (err)
 			return err;
 	}
+	if (n->ent->fops)
+		return 0; /* not text: no buffer */
 	/* the mode bits already said who may open; a file without a write
 	 * handler fails writes with EINVAL, as Linux does */
 	struct pfile *pf = calloc(1, sizeof(*pf));
