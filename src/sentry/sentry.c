@@ -39,7 +39,8 @@ static int mount_procfs(struct mount *root)
 	if (vfs_lookup_child(root->root, "proc", &d))
 		return 0;
 	struct inode *in = procfs_new();
-	int err = in ? vfs_mount_at(root, d, in, "proc", 2 | 4 | 8 /* nosuid,nodev,noexec */) : -ENOMEM;
+	int flags = 2 | 4 | 8; /* MS_NOSUID | MS_NODEV | MS_NOEXEC */
+	int err = in ? vfs_mount_at(root, d, in, "proc", flags) : -ENOMEM;
 	dentry_put(d);
 	return err;
 }

@@ -102,6 +102,24 @@ TEST(auxv)
 	CHECK(pagesz && entry && end);
 }
 
+TEST(mem)
+{
+	static volatile long var = 42;
+	int fd = CHECK_OK(open("/proc/self/mem", O_RDWR));
+	long v = 0;
+	CHECK_EQ(pread(fd, &v, sizeof(v), (off_t)(uintptr_t)&var), sizeof(v));
+	CHECK_EQ(v, 42);
+	v = 99;
+	CHECK_EQ(pwrite(fd, &v, sizeof(v), (off_t)(uintptr_t)&var), sizeof(v));
+	CHECK_EQ(var, 99);
+	CHECK_EQ(lseek(fd, (off_t)(uintptr_t)&var, SEEK_SET), (off_t)(uintptr_t)&var);
+	v = 0;
+	CHECK_EQ(read(fd, &v, sizeof(v)), sizeof(v));
+	CHECK_EQ(v, 99);
+	CHECK_ERR(pread(fd, &v, sizeof(v), 0), EIO); /* page 0 is never mapped */
+	close(fd);
+}
+
 TEST(std_fds)
 {
 	int seen[3] = {0};
@@ -404,6 +422,39 @@ TEST(sys_and_misc)
 	close(fd);
 }
 
+/* Another user may not follow a root process's magic links nor read its
+ * environment; its own are fine. (Only when we are root.) */
+TEST(other_user)
+{
+	if (getuid() != 0)
+		return;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		char path[64], link[256];
+		snprintf(path, sizeof(path), "/proc/%d/cwd", parent);
+		if (readlink(path, link, sizeof(link)) >= 0 || errno != EACCES)
+			_exit(3);
+		snprintf(path, sizeof(path), "/proc/%d/exe", parent);
+		if (readlink(path, link, sizeof(link)) >= 0 || errno != EACCES)
+			_exit(4);
+		snprintf(path, sizeof(path), "/proc/%d/environ", parent);
+		if (open(path, O_RDONLY) >= 0 || errno != EACCES)
+			_exit(5);
+		if (readlink("/proc/self/cwd", link, sizeof(link)) < 0)
+			_exit(6);
+		snprintf(path, sizeof(path), "/proc/%d/status", parent);
+		int fd = open(path, O_RDONLY); /* status is for everyone */
+		_exit(fd >= 0 ? 0 : 7);
+	}
+	int ws;
+	CHECK_EQ(waitpid(pid, &ws, 0), pid);
+	CHECK(WIFEXITED(ws));
+	CHECK_EQ(WEXITSTATUS(ws), 0);
+}
+
 TEST(stdin_pipe)
 {
 	int p[2];
@@ -444,12 +495,14 @@ int main(int argc, char **argv)
 	RUN(cmdline_exact);
 	RUN(cmdline_title);
 	RUN(auxv);
+	RUN(mem);
 	RUN(std_fds);
 	RUN(maps_mmap);
 	RUN(child_stat);
 	RUN(threads);
 	RUN(writable);
 	RUN(sys_and_misc);
+	RUN(other_user);
 	RUN(stdin_pipe);
 	return done();
 }

@@ -30,6 +30,7 @@ struct proc_node;
 struct proc_dir;
 
 #define PE_TGID_ONLY 0x1 /* not under task/[tid]/ */
+#define PE_PTRACE    0x2 /* opens only for who may ptrace the process */
 
 struct proc_ent {
 	const char *name;
@@ -44,6 +45,8 @@ struct proc_ent {
 	const struct proc_dir *dir;
 	/* symlinks: the target text */
 	int (*readlink)(const struct proc_node *n, char *buf, size_t len);
+	/* a file that is not text (mem): its own file operations */
+	const struct file_ops *fops;
 	/* permission bits that depend on the node (fd links), or -1 */
 	int (*perm_of)(const struct proc_node *n);
 	/* magic links: the (referenced) dentry they stand for */
@@ -83,6 +86,9 @@ struct proc_node {
 struct process *proc_node_process(const struct proc_node *n);
 /* A live thread of n: the tid's own, else the leader or any thread. */
 struct task *proc_node_task(const struct proc_node *n);
+/* Whether t may look into n's process as ptrace would let it (Linux's
+ * PTRACE_MODE_READ_FSCREDS, for magic links and environ): 0 or -EACCES. */
+int proc_may_ptrace(struct task *t, const struct proc_node *n);
 /* Bytes [start, end) of p's memory, NULs kept; stops at the first gap. */
 int proc_read_mem(struct process *p, uint64_t start, uint64_t end, struct sbuf *b);
 /* Parses a decimal number that may be the whole name; -1 if not one. */

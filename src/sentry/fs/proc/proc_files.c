@@ -24,6 +24,9 @@ static int link_to(struct mount *mnt, struct dentry *d, struct mount **m, struct
 
 int proc_link_exe(const struct proc_node *n, struct task *t, struct mount **m, struct dentry **d)
 {
+	int err = proc_may_ptrace(t, n);
+	if (err)
+		return err;
 	struct task *x = proc_node_task(n);
 	if (!x || !x->mm || !x->mm->exe)
 		return -ENOENT;
@@ -32,6 +35,9 @@ int proc_link_exe(const struct proc_node *n, struct task *t, struct mount **m, s
 
 int proc_link_cwd(const struct proc_node *n, struct task *t, struct mount **m, struct dentry **d)
 {
+	int err = proc_may_ptrace(t, n);
+	if (err)
+		return err;
 	struct task *x = proc_node_task(n);
 	if (!x || !x->fs)
 		return -ENOENT;
@@ -40,6 +46,9 @@ int proc_link_cwd(const struct proc_node *n, struct task *t, struct mount **m, s
 
 int proc_link_root(const struct proc_node *n, struct task *t, struct mount **m, struct dentry **d)
 {
+	int err = proc_may_ptrace(t, n);
+	if (err)
+		return err;
 	struct task *x = proc_node_task(n);
 	if (!x || !x->fs)
 		return -ENOENT;
@@ -74,11 +83,14 @@ static int fd_keys(const struct proc_node *n, int **out)
 
 static int fd_link(const struct proc_node *n, struct task *t, struct mount **m, struct dentry **d)
 {
+	int err = proc_may_ptrace(t, n);
+	if (err)
+		return err;
 	struct fd_table *ft = files_of(n);
 	struct file *f = ft ? fdt_get(ft, n->fd) : NULL;
 	if (!f)
 		return -ENOENT;
-	int err = link_to(f->mnt, f->dentry, m, d);
+	err = link_to(f->mnt, f->dentry, m, d);
 	file_put(f);
 	return err;
 }

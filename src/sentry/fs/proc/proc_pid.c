@@ -398,6 +398,50 @@ static int show_auxv(const struct proc_node *n, struct sbuf *b)
 	return proc_read_mem(p, t->mm->auxv_start, t->mm->auxv_end, b);
 }
 
+/* mem: the process's memory at offset = address, read and written as the
+ * Sentry reads and writes it (no FOLL_FORCE: read-only pages stay so). */
+static struct plat_as *mem_as(struct file *f)
+{
+	struct task *t = proc_node_task(f->inode->priv);
+	return t && t->plat && t->mm ? t->plat->as : NULL;
+}
+
+static long mem_read(struct file *f, void *buf, size_t len, int64_t *off)
+{
+	struct plat_as *as = mem_as(f);
+	if (!as)
+		return 0;
+	long r = plat_read(as, (uint64_t)*off, buf, len);
+	if (r <= 0)
+		return -EIO;
+	*off += r;
+	return r;
+}
+
+static long mem_write(struct file *f, const void *buf, size_t len, int64_t *off)
+{
+	struct plat_as *as = mem_as(f);
+	if (!as)
+		return 0;
+	long r = plat_write(as, (uint64_t)*off, buf, len);
+	if (r <= 0)
+		return -EIO;
+	*off += r;
+	return r;
+}
+
+static int64_t mem_llseek(struct file *f, int64_t off, int whence)
+{
+	if (whence == SEEK_SET)
+		return off;
+	if (whence == SEEK_CUR)
+		return f->pos + off;
+	return -EINVAL;
+}
+
+static const struct file_ops mem_fops = {
+    .read = mem_read, .write = mem_write, .llseek = mem_llseek};
+
 static int show_comm(const struct proc_node *n, struct sbuf *b)
 {
 	struct process *p = proc_node_process(n);
@@ -555,8 +599,9 @@ static const struct proc_ent pid_ents[] = {
     {"smaps", S_IFREG | 0444, .show = show_smaps},
     {"smaps_rollup", S_IFREG | 0444, .show = show_smaps_rollup},
     {"cmdline", S_IFREG | 0444, .show = show_cmdline},
-    {"environ", S_IFREG | 0400, .show = show_environ},
-    {"auxv", S_IFREG | 0400, .show = show_auxv},
+    {"environ", S_IFREG | 0400, PE_PTRACE, .show = show_environ},
+    {"auxv", S_IFREG | 0400, PE_PTRACE, .show = show_auxv},
+    {"mem", S_IFREG | 0600, PE_PTRACE, .fops = &mem_fops},
     {"comm", S_IFREG | 0644, .show = show_comm, .write = write_comm},
     {"exe", S_IFLNK | 0777, .get_link = proc_link_exe},
     {"cwd", S_IFLNK | 0777, .get_link = proc_link_cwd},

@@ -105,6 +105,24 @@ struct task *proc_node_task(const struct proc_node *n)
 	return NULL;
 }
 
+int proc_may_ptrace(struct task *t, const struct proc_node *n)
+{
+	struct process *p = proc_node_process(n);
+	if (!p)
+		return -ESRCH;
+	if (!t || t->proc == p)
+		return 0;
+	const struct creds *c = &t->proc->creds, *tc = &p->creds;
+	/* CAP_SYS_PTRACE held by root (a setuid away from root has not always
+	 * cleared cap_eff in the Sentry, so ask for both) */
+	if ((c->cap_eff & (1ULL << 19)) && c->euid == 0)
+		return 0;
+	if (c->fsuid == tc->ruid && c->fsuid == tc->euid && c->fsuid == tc->suid &&
+	    c->fsgid == tc->rgid && c->fsgid == tc->egid && c->fsgid == tc->sgid)
+		return 0;
+	return -EACCES;
+}
+
 int proc_read_mem(struct process *p, uint64_t start, uint64_t end, struct sbuf *b)
 {
 	struct task *t = NULL;
@@ -169,8 +187,11 @@ static struct inode *node_inode(const struct proc_node *n)
 	*c = *n;
 	uint32_t mode = n->ent->mode;
 	int dir = S_ISDIR(mode);
-	struct inode *in = inode_new(&procfs, n->ent->get_link ? &proc_magic_iops : &proc_iops,
-				     dir ? &proc_dir_fops : &proc_file_fops, mode);
+	const struct file_ops *fops = dir ? &proc_dir_fops : &proc_file_fops;
+	if (n->ent->fops)
+		fops = n->ent->fops;
+	struct inode *in =
+	    inode_new(&procfs, n->ent->get_link ? &proc_magic_iops : &proc_iops, fops, mode);
 	if (!in) {
 		free(c);
 		return NULL;
@@ -369,6 +390,13 @@ static int p_open(struct inode *in, struct file *f)
 		return -ENOENT;
 	if (S_ISDIR(in->mode))
 		return 0;
+	if (n->ent->flags & PE_PTRACE) {
+		int err = proc_may_ptrace(current_task(), n);
+		if (err)
+			return err;
+	}
+	if (n->ent->fops)
+		return 0; /* not text: no buffer */
 	/* the mode bits already said who may open; a file without a write
 	 * handler fails writes with EINVAL, as Linux does */
 	struct pfile *pf = calloc(1, sizeof(*pf));
