@@ -1494,6 +1494,8 @@ SYSCALL(sendfile)
 		r = -EBADF;
 	} else if ((out->flags & O_APPEND)) {
 		r = -EINVAL;
+	} else if (!S_ISREG(in->inode->mode) && !S_ISBLK(in->inode->mode)) {
+		r = -EINVAL; /* the input must be seekable: no pipes, sockets, ttys */
 	} else if (a[2]) {
 		int64_t off;
 		if (copy_in(t, a[2], &off, 8)) {
