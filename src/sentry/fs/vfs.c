@@ -9,6 +9,7 @@
 #include <sys/inotify.h>
 
 #include "sentry/fs/notify/inotify.h"
+#include "sentry/kernel/locks.h"
 
 struct mount *vfs_mounts;
 
@@ -234,6 +235,7 @@ void file_put(struct file *f)
 		int acc = f->flags & O_ACCMODE;
 		FSNOTIFY_FILE(f, acc == O_RDONLY ? IN_CLOSE_NOWRITE : IN_CLOSE_WRITE);
 	}
+	locks_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);
