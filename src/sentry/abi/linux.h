@@ -235,4 +235,16 @@ struct linux_sysinfo {
 	char f[0];
 };
 
+/* fcntl F_GETLK/F_SETLK/F_OFD_* record locks */
+struct linux_flock {
+	int16_t l_type;
+	int16_t l_whence;
+	int64_t l_start;
+	int64_t l_len;
+	int32_t l_pid;
+};
+_Static_assert(sizeof(struct linux_flock) == 32, "flock size");
+_Static_assert(offsetof(struct linux_flock, l_start) == 8, "flock l_start");
+_Static_assert(offsetof(struct linux_flock, l_pid) == 24, "flock l_pid");
+
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/locks.h"
 
 struct fd_table *fdt_new(void)
 {
@@ -40,9 +41,12 @@ void fdt_put(struct fd_table *t)
 {
 	if (!t || --t->refs > 0)
 		return;
-	for (int i = 0; i < t->size; i++)
-		if (t->fds[i].file)
+	for (int i = 0; i < t->size; i++) {
+		if (t->fds[i].file) {
+			locks_close_posix(t, t->fds[i].file);
 			file_put(t->fds[i].file);
+		}
+	}
 	free(t->fds);
 	free(t);
 }
@@ -95,8 +99,10 @@ int fdt_install_at(struct fd_table *t, int fd, struct file *f, int cloexec, uint
 	struct file *old = t->fds[fd].file;
 	t->fds[fd].file = f;
 	t->fds[fd].cloexec = cloexec;
-	if (old)
+	if (old) {
+		locks_close_posix(t, old);
 		file_put(old);
+	}
 	return fd;
 }
 
@@ -106,6 +112,7 @@ int fdt_close(struct fd_table *t, int fd)
 		return -EBADF;
 	struct file *f = t->fds[fd].file;
 	t->fds[fd].file = NULL;
+	locks_close_posix(t, f);
 	file_put(f);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/inotify.h>
 
 #include "sentry/fs/notify/inotify.h"
+#include "sentry/kernel/locks.h"
 
 #include "sentry/fs/anon/anon.h"
 
@@ -238,6 +239,7 @@ void file_put(struct file *f)
 	}
 	if (f->epitems)
 		epoll_file_release(f);
+	locks_file_release(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	inode_put(f->inode);

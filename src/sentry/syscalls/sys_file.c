@@ -16,6 +16,7 @@
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/locks.h"
 #include "sentry/syscalls/syscalls.h"
 
 #define PATH_MAX_LINUX 4096
@@ -424,22 +425,13 @@ SYSCALL(fcntl)
 		r = 0;
 		break;
 	}
-	case F_GETLK: {
-		struct flock fl;
-		if (copy_in(t, a[2], &fl, sizeof(fl))) {
-			r = -EFAULT;
-			break;
-		}
-		fl.l_type = F_UNLCK; /* one sandbox, advisory locks always granted */
-		r = copy_out(t, a[2], &fl, sizeof(fl)) ? -EFAULT : 0;
-		break;
-	}
+	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
+	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-	case F_OFD_GETLK:
-		r = 0;
+		r = locks_fcntl(t, f, cmd, a[2]);
 		break;
 	case F_GETOWN:
 	case F_SETOWN:
@@ -470,6 +462,16 @@ SYSCALL(fcntl)
 	default:
 		r = -EINVAL;
 	}
+	file_put(f);
+	return r;
+}
+
+SYSCALL(flock)
+{
+	struct file *f = fdt_get(t->files, (int)a[0]);
+	if (!f)
+		return -EBADF;
+	long r = locks_flock(t, f, (unsigned)a[1]);
 	file_put(f);
 	return r;
 }
@@ -1494,6 +1496,8 @@ SYSCALL(sendfile)
 		r = -EBADF;
 	} else if ((out->flags & O_APPEND)) {
 		r = -EINVAL;
+	} else if (!S_ISREG(in->inode->mode) && !S_ISBLK(in->inode->mode)) {
+		r = -EINVAL; /* the input must be seekable: no pipes, sockets, ttys */
 	} else if (a[2]) {
 		int64_t off;
 		if (copy_in(t, a[2], &off, 8)) {

@@ -2,6 +2,7 @@
 #include "sentry/fs/tmpfs/tmpfs.h"
 
 #include "sentry/fs/dev/chardev.h"
+#include "sentry/fs/pipe/pipe.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +25,7 @@ struct tnode {
 	struct inode *parent;   /* directories: for ".." in readdir */
 	int memfd;              /* regular files */
 	char *target;           /* symlinks */
+	struct pipe *fifo;      /* named pipes: made on the first open */
 };
 
 static const struct inode_ops t_iops;
@@ -338,7 +340,9 @@ static int t_open(struct inode *in, struct file *f)
 {
 	if (S_ISCHR(in->mode))
 		return chardev_open(in, f);
-	if (S_ISFIFO(in->mode) || S_ISSOCK(in->mode) || S_ISBLK(in->mode))
+	if (S_ISFIFO(in->mode))
+		return pipe_fifo_open(&((struct tnode *)in->priv)->fifo, f);
+	if (S_ISSOCK(in->mode) || S_ISBLK(in->mode))
 		return -ENXIO;
 	return 0;
 }
@@ -370,6 +374,7 @@ static void t_release(struct inode *in)
 	if (tn->memfd >= 0)
 		close(tn->memfd);
 	free(tn->target);
+	pipe_free(tn->fifo);
 	free(tn);
 }
 
