@@ -74,18 +74,20 @@ demo: deps
 	@scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all unit unit-asan $(SYSTESTS)
+	@$(MAKE) --no-print-directory all unit unit-asan $(SYSTESTS) check-format
 	@tests/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh
 
+FORMATTED := $(filter %.c,$(SRCS)) $(shell find src -name '*.h') \
+	     $(wildcard tests/*/*.c tests/*/*.h bench/*.c)
 check-format:
-	@clang-format --dry-run -Werror $(SRCS) $(wildcard tests/*/*.c tests/*/*.h) $(shell find src -name '*.h')
+	@clang-format --dry-run -Werror $(FORMATTED)
 
 format:
-	@clang-format -i $(SRCS) $(wildcard tests/*/*.c tests/*/*.h) $(shell find src -name '*.h')
+	@clang-format -i $(FORMATTED)
 
 clean:
 	rm -rf $(BUILD)

@@ -9,17 +9,17 @@
 #include "lib/error.h"
 
 struct cli_globals {
-	const char *root;      /* --root: state directory, default /run/cvisor */
-	const char *log;       /* --log: file for errors and logs */
-	const char *log_format; /* --log-format: text or json */
-	const char *debug_log; /* --debug-log: file or DIR/ for debug output */
-	const char *platform;  /* --platform: ptrace (default) */
-	const char *network;   /* --network: none, host, sandbox */
-	const char *overlay;   /* --overlay: memory (default) or none */
+	const char *root;	 /* --root: state directory, default /run/cvisor */
+	const char *log;	 /* --log: file for errors and logs */
+	const char *log_format;	 /* --log-format: text or json */
+	const char *debug_log;	 /* --debug-log: file or DIR/ for debug output */
+	const char *platform;	 /* --platform: ptrace (default) */
+	const char *network;	 /* --network: none, host, sandbox */
+	const char *overlay;	 /* --overlay: memory (default) or none */
 	const char *file_access; /* --file-access: gofer (default) or direct */
-	int debug;             /* --debug */
-	int strace;            /* --strace */
-	int systemd_cgroup;    /* --systemd-cgroup (accepted; cgroupfs used) */
+	int debug;		 /* --debug */
+	int strace;		 /* --strace */
+	int systemd_cgroup;	 /* --systemd-cgroup (accepted; cgroupfs used) */
 };
 
 struct command {

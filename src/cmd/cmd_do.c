@@ -15,19 +15,24 @@ extern char **environ;
 int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
-		{"hostname", required_argument, 0, 'H'},
-		{"pids-limit", required_argument, 0, 'p'},
-		{0, 0, 0, 0},
+	    {"hostname", required_argument, 0, 'H'},
+	    {"pids-limit", required_argument, 0, 'p'},
+	    {0, 0, 0, 0},
 	};
-	struct sentry_config cfg = {.envp = environ, .hostname = "cvisor", .strace = g->strace,
-				    .max_tasks = 512};
+	struct sentry_config cfg = {
+	    .envp = environ, .hostname = "cvisor", .strace = g->strace, .max_tasks = 512};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
-		case 'H': cfg.hostname = optarg; break;
-		case 'p': cfg.max_tasks = atoi(optarg); break;
-		default: return error_set(err, EINVAL, "do: bad option");
+		case 'H':
+			cfg.hostname = optarg;
+			break;
+		case 'p':
+			cfg.max_tasks = atoi(optarg);
+			break;
+		default:
+			return error_set(err, EINVAL, "do: bad option");
 		}
 	}
 	if (optind >= argc)

@@ -13,14 +13,15 @@
 #define CVISOR_VERSION "0.1.0"
 
 const struct command commands[] = {
-	{"do", cmd_do, "run a host command in a sandbox over the host root (read-only + memory overlay)"},
-	{"help", cmd_help, "show help; `help syscalls` prints the system call table"},
-	{"spec", cmd_spec, "write a default config.json (--bundle DIR, --rootless)"},
-	{"features", cmd_features, "print the features this runtime supports (JSON)"},
-	{"state", cmd_state, "print the state of a container (JSON)"},
-	{"list", cmd_list, "list containers (--format table|json, -q)"},
-	{"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
-	{NULL, NULL, NULL},
+    {"do", cmd_do,
+     "run a host command in a sandbox over the host root (read-only + memory overlay)"},
+    {"help", cmd_help, "show help; `help syscalls` prints the system call table"},
+    {"spec", cmd_spec, "write a default config.json (--bundle DIR, --rootless)"},
+    {"features", cmd_features, "print the features this runtime supports (JSON)"},
+    {"state", cmd_state, "print the state of a container (JSON)"},
+    {"list", cmd_list, "list containers (--format table|json, -q)"},
+    {"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
+    {NULL, NULL, NULL},
 };
 
 static void usage(FILE *out)
@@ -59,46 +60,87 @@ static int open_log(struct cli_globals *g)
 
 int main(int argc, char **argv)
 {
-	struct cli_globals g = {.root = "/run/cvisor", .platform = "ptrace", .network = "none",
-				.overlay = "memory", .file_access = "gofer"};
-	enum { O_ROOT = 256, O_LOG, O_LOGFMT, O_DEBUG, O_DEBUGLOG, O_PLATFORM, O_NETWORK,
-	       O_STRACE, O_SYSTEMD, O_VERSION, O_OVERLAY, O_FILEACCESS };
+	struct cli_globals g = {.root = "/run/cvisor",
+				.platform = "ptrace",
+				.network = "none",
+				.overlay = "memory",
+				.file_access = "gofer"};
+	enum {
+		O_ROOT = 256,
+		O_LOG,
+		O_LOGFMT,
+		O_DEBUG,
+		O_DEBUGLOG,
+		O_PLATFORM,
+		O_NETWORK,
+		O_STRACE,
+		O_SYSTEMD,
+		O_VERSION,
+		O_OVERLAY,
+		O_FILEACCESS
+	};
 	static const struct option opts[] = {
-		{"root", required_argument, 0, O_ROOT},
-		{"log", required_argument, 0, O_LOG},
-		{"log-format", required_argument, 0, O_LOGFMT},
-		{"debug", no_argument, 0, O_DEBUG},
-		{"debug-log", required_argument, 0, O_DEBUGLOG},
-		{"platform", required_argument, 0, O_PLATFORM},
-		{"network", required_argument, 0, O_NETWORK},
-		{"overlay", required_argument, 0, O_OVERLAY},
-		{"file-access", required_argument, 0, O_FILEACCESS},
-		{"strace", no_argument, 0, O_STRACE},
-		{"systemd-cgroup", no_argument, 0, O_SYSTEMD},
-		{"version", no_argument, 0, O_VERSION},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+	    {"root", required_argument, 0, O_ROOT},
+	    {"log", required_argument, 0, O_LOG},
+	    {"log-format", required_argument, 0, O_LOGFMT},
+	    {"debug", no_argument, 0, O_DEBUG},
+	    {"debug-log", required_argument, 0, O_DEBUGLOG},
+	    {"platform", required_argument, 0, O_PLATFORM},
+	    {"network", required_argument, 0, O_NETWORK},
+	    {"overlay", required_argument, 0, O_OVERLAY},
+	    {"file-access", required_argument, 0, O_FILEACCESS},
+	    {"strace", no_argument, 0, O_STRACE},
+	    {"systemd-cgroup", no_argument, 0, O_SYSTEMD},
+	    {"version", no_argument, 0, O_VERSION},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0},
 	};
 	int c;
 	/* "+" stops at the first non-option: the command name. */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
-		case O_ROOT: g.root = optarg; break;
-		case O_LOG: g.log = optarg; break;
-		case O_LOGFMT: g.log_format = optarg; break;
-		case O_DEBUG: g.debug = 1; break;
-		case O_DEBUGLOG: g.debug_log = optarg; break;
-		case O_PLATFORM: g.platform = optarg; break;
-		case O_NETWORK: g.network = optarg; break;
-		case O_OVERLAY: g.overlay = optarg; break;
-		case O_FILEACCESS: g.file_access = optarg; break;
-		case O_STRACE: g.strace = 1; break;
-		case O_SYSTEMD: g.systemd_cgroup = 1; break;
+		case O_ROOT:
+			g.root = optarg;
+			break;
+		case O_LOG:
+			g.log = optarg;
+			break;
+		case O_LOGFMT:
+			g.log_format = optarg;
+			break;
+		case O_DEBUG:
+			g.debug = 1;
+			break;
+		case O_DEBUGLOG:
+			g.debug_log = optarg;
+			break;
+		case O_PLATFORM:
+			g.platform = optarg;
+			break;
+		case O_NETWORK:
+			g.network = optarg;
+			break;
+		case O_OVERLAY:
+			g.overlay = optarg;
+			break;
+		case O_FILEACCESS:
+			g.file_access = optarg;
+			break;
+		case O_STRACE:
+			g.strace = 1;
+			break;
+		case O_SYSTEMD:
+			g.systemd_cgroup = 1;
+			break;
 		case O_VERSION:
 			printf("cvisor version %s\nspec: 1.1.0\n", CVISOR_VERSION);
 			return 0;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (g.debug)

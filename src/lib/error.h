@@ -16,7 +16,7 @@ struct error {
 
 /* Sets *err (if err is not NULL) and returns -1. status may be 0. */
 int error_set(struct error **err, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prefixes "context: " to the message of *err; returns -1. */
 int error_wrap(struct error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void error_free(struct error *e);

@@ -51,7 +51,8 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 		gmtime_r(&ts.tv_sec, &tm);
 		char when[64];
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
+		n = snprintf(line, sizeof(line),
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
 			     level_name[lvl], esc, when, ts.tv_nsec);
 	} else if (lvl == LOG_ERROR) {
 		n = snprintf(line, sizeof(line), "cvisor: %s\n", msg);

@@ -3,7 +3,12 @@
 #ifndef CVISOR_LIB_LOG_H
 #define CVISOR_LIB_LOG_H
 
-enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level {
+	LOG_ERROR,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG
+};
 
 extern enum log_level log_level;
 

@@ -52,8 +52,9 @@ static int mount_sysfs(struct mount *root)
 	if (vfs_lookup_child(root->root, "sys", &d))
 		return 0;
 	struct inode *in = sysfs_new();
-	int err = in ? vfs_mount_at(root, d, in, "sysfs", 1 | 2 | 4 | 8 /* ro,nosuid,nodev,noexec */)
-		     : -ENOMEM;
+	int err =
+	    in ? vfs_mount_at(root, d, in, "sysfs", 1 | 2 | 4 | 8 /* ro,nosuid,nodev,noexec */)
+	       : -ENOMEM;
 	dentry_put(d);
 	return err;
 }

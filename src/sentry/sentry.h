@@ -6,12 +6,12 @@
 #include "lib/error.h"
 
 struct sentry_config {
-	char **argv;      /* the program and its arguments */
+	char **argv; /* the program and its arguments */
 	char **envp;
-	const char *cwd;  /* inside the sandbox */
+	const char *cwd; /* inside the sandbox */
 	const char *hostname;
 	int strace;
-	int max_tasks;    /* the sandbox's pid limit */
+	int max_tasks; /* the sandbox's pid limit */
 };
 
 /* Returns the exit status of the first program (128+N if killed by N). */

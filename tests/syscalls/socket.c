@@ -412,7 +412,6 @@ TEST(options_readiness)
 	CHECK_EQ(poll(&wp, 1, 0), 0);
 	close(sv[0]);
 	close(sv[1]);
-
 }
 
 int main(void)

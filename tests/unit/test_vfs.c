@@ -123,7 +123,8 @@ static void test_walk(void **state)
 static void test_copy_up_keeps_lower(void **state)
 {
 	struct file *f;
-	assert_int_equal(vfs_open(&env->task, AT_FDCWD, "/etc/hostname", O_WRONLY | O_TRUNC, 0, &f), 0);
+	assert_int_equal(vfs_open(&env->task, AT_FDCWD, "/etc/hostname", O_WRONLY | O_TRUNC, 0, &f),
+			 0);
 	int64_t pos = 0;
 	assert_int_equal(f->ops->write(f, "sandbox\n", 8, &pos), 8);
 	file_put(f);
@@ -218,11 +219,11 @@ static void test_rename(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_walk),
-		cmocka_unit_test(test_copy_up_keeps_lower),
-		cmocka_unit_test(test_whiteouts_and_listing),
-		cmocka_unit_test(test_rmdir_lower_and_opaque),
-		cmocka_unit_test(test_rename),
+	    cmocka_unit_test(test_walk),
+	    cmocka_unit_test(test_copy_up_keeps_lower),
+	    cmocka_unit_test(test_whiteouts_and_listing),
+	    cmocka_unit_test(test_rmdir_lower_and_opaque),
+	    cmocka_unit_test(test_rename),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

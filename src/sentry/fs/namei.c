@@ -59,9 +59,8 @@ struct walk_state {
 	int flags;
 };
 
-static int walk_from(struct walk_state *ws, struct mount **mnt, struct dentry **d,
-		     const char *path, int follow_last, int stop_at_parent, char *last,
-		     int *trailing);
+static int walk_from(struct walk_state *ws, struct mount **mnt, struct dentry **d, const char *path,
+		     int follow_last, int stop_at_parent, char *last, int *trailing);
 
 static int follow_link(struct walk_state *ws, struct mount **mnt, struct dentry **d,
 		       struct dentry *link_dentry)
@@ -97,9 +96,8 @@ static int follow_link(struct walk_state *ws, struct mount **mnt, struct dentry 
 }
 
 /* Walks path from (*mnt, *d) (referenced, replaced by the result). */
-static int walk_from(struct walk_state *ws, struct mount **mnt, struct dentry **d,
-		     const char *path, int follow_last, int stop_at_parent, char *last,
-		     int *trailing)
+static int walk_from(struct walk_state *ws, struct mount **mnt, struct dentry **d, const char *path,
+		     int follow_last, int stop_at_parent, char *last, int *trailing)
 {
 	if (*path == '/') {
 		if (ws->flags & WALK_BENEATH)
@@ -226,8 +224,8 @@ int vfs_walk(struct task *t, int dirfd, const char *path, int flags, struct walk
 	}
 	if ((err = start_point(t, dirfd, path, &mnt, &d)))
 		return err;
-	struct walk_state ws = {.t = t, .root_mnt = t->fs->root_mnt, .root = t->fs->root,
-				.flags = flags};
+	struct walk_state ws = {
+	    .t = t, .root_mnt = t->fs->root_mnt, .root = t->fs->root, .flags = flags};
 	if (flags & (WALK_BENEATH | WALK_IN_ROOT)) {
 		ws.root_mnt = mnt;
 		ws.root = d;
@@ -355,7 +353,8 @@ int vfs_open(struct task *t, int dirfd, const char *path, int flags, uint32_t mo
 				return -EACCES;
 			}
 			struct inode *in;
-			err = dir->iops->create(dir, w.last, S_IFREG | (mode & 07777 & ~t->fs->umask), &in);
+			err = dir->iops->create(dir, w.last,
+						S_IFREG | (mode & 07777 & ~t->fs->umask), &in);
 			if (err) {
 				walk_result_put(&w);
 				return err;
@@ -409,7 +408,10 @@ int vfs_open(struct task *t, int dirfd, const char *path, int flags, uint32_t mo
 	}
 	if (!(flags & O_PATH)) {
 		int acc = flags & O_ACCMODE;
-		int mask = (acc == O_RDONLY ? 4 : acc == O_WRONLY ? 2 : 6) | (flags & O_TRUNC ? 2 : 0);
+		int mask = (acc == O_RDONLY   ? 4
+			    : acc == O_WRONLY ? 2
+					      : 6) |
+			   (flags & O_TRUNC ? 2 : 0);
 		struct inode *in = w.d->inode;
 		if (in->iops && in->iops->getattr)
 			in->iops->getattr(in);

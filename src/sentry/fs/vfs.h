@@ -104,7 +104,7 @@ struct inode {
 	uint64_t size;
 	uint64_t blocks;
 	uint64_t rdev;
-	uint64_t dev; /* st_dev if not the fs's (host files keep the host's) */
+	uint64_t dev;	 /* st_dev if not the fs's (host files keep the host's) */
 	unsigned iflags; /* IFLAG_* */
 	struct timespec atime, mtime, ctime, btime;
 	void *priv;
@@ -191,19 +191,19 @@ char *file_path(struct file *f);
 struct file *file_anon(struct inode *in, int flags, const char *name);
 
 /* path walk */
-#define WALK_NOFOLLOW 0x1 /* don't follow a final symlink */
-#define WALK_PARENT   0x2 /* stop at the parent; the last name goes to *last */
-#define WALK_DIR      0x4 /* the result must be a directory */
+#define WALK_NOFOLLOW	 0x1 /* don't follow a final symlink */
+#define WALK_PARENT	 0x2 /* stop at the parent; the last name goes to *last */
+#define WALK_DIR	 0x4 /* the result must be a directory */
 #define WALK_NOAUTOMOUNT 0x8
-#define WALK_EMPTY    0x10 /* an empty path means the start dir (AT_EMPTY_PATH) */
-#define WALK_BENEATH  0x20
+#define WALK_EMPTY	 0x10 /* an empty path means the start dir (AT_EMPTY_PATH) */
+#define WALK_BENEATH	 0x20
 #define WALK_NO_SYMLINKS 0x40
-#define WALK_IN_ROOT  0x80
+#define WALK_IN_ROOT	 0x80
 
 struct walk_result {
 	struct mount *mnt;
-	struct dentry *d;  /* referenced */
-	char last[256];    /* WALK_PARENT: the final component */
+	struct dentry *d; /* referenced */
+	char last[256];	  /* WALK_PARENT: the final component */
 	int trailing_slash;
 };
 /* Walks path from dirfd (AT_FDCWD or an fd of t). */

@@ -83,8 +83,8 @@ static long do_clone(struct task *t, const struct clone_req *c)
 			free(p);
 			goto nomem;
 		}
-		struct process *parent = (flags & CLONE_PARENT) && t->proc->parent ? t->proc->parent
-										 : t->proc;
+		struct process *parent =
+		    (flags & CLONE_PARENT) && t->proc->parent ? t->proc->parent : t->proc;
 		process_add_child(parent, p);
 		pid_set_process(tid, p);
 	}
@@ -100,7 +100,7 @@ static long do_clone(struct task *t, const struct clone_req *c)
 	n->affinity = t->affinity;
 	if (!(flags & CLONE_THREAD) || (flags & CLONE_VM))
 		n->altstack = (flags & CLONE_VM) && !(flags & CLONE_VFORK) ? (struct linux_stack){0}
-									: t->altstack;
+									   : t->altstack;
 	memcpy(n->comm, t->comm, sizeof(n->comm));
 
 	plat_regs *r = &pt->regs;
@@ -135,8 +135,12 @@ nomem:
 SYSCALL(clone)
 {
 	/* x86-64 order: flags, stack, parent_tid, child_tid, tls */
-	struct clone_req c = {.flags = a[0] & ~0xffULL, .stack = a[1], .parent_tid = a[2],
-			      .child_tid = a[3], .tls = a[4], .exit_signal = (int)(a[0] & 0xff)};
+	struct clone_req c = {.flags = a[0] & ~0xffULL,
+			      .stack = a[1],
+			      .parent_tid = a[2],
+			      .child_tid = a[3],
+			      .tls = a[4],
+			      .exit_signal = (int)(a[0] & 0xff)};
 	return do_clone(t, &c);
 }
 
@@ -151,9 +155,12 @@ SYSCALL(clone3)
 		return -EFAULT;
 	if (ca.exit_signal > NSIG_LINUX || ca.set_tid || ca.cgroup)
 		return -EINVAL;
-	struct clone_req c = {.flags = ca.flags, .stack = ca.stack ? ca.stack + ca.stack_size : 0,
-			      .parent_tid = ca.parent_tid, .child_tid = ca.child_tid,
-			      .tls = ca.tls, .exit_signal = (int)ca.exit_signal};
+	struct clone_req c = {.flags = ca.flags,
+			      .stack = ca.stack ? ca.stack + ca.stack_size : 0,
+			      .parent_tid = ca.parent_tid,
+			      .child_tid = ca.child_tid,
+			      .tls = ca.tls,
+			      .exit_signal = (int)ca.exit_signal};
 	if (ca.flags & CLONE_PIDFD)
 		return -EINVAL; /* pidfds are not supported yet */
 	return do_clone(t, &c);

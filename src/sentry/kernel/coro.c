@@ -23,12 +23,12 @@ int coro_init(struct coro *c, size_t stack_size, void (*fn)(void *), void *arg)
 	/* Layout popped by coro_switch: csr word, r15, r14, r13, r12, rbx, rbp, ret. */
 	*--sp = 0; /* alignment: trampoline entered as if called */
 	*--sp = (uint64_t)coro_trampoline;
-	*--sp = 0;              /* rbp */
-	*--sp = 0;              /* rbx */
-	*--sp = (uint64_t)fn;   /* r12 */
-	*--sp = (uint64_t)arg;  /* r13 */
-	*--sp = 0;              /* r14 */
-	*--sp = 0;              /* r15 */
+	*--sp = 0;		/* rbp */
+	*--sp = 0;		/* rbx */
+	*--sp = (uint64_t)fn;	/* r12 */
+	*--sp = (uint64_t)arg;	/* r13 */
+	*--sp = 0;		/* r14 */
+	*--sp = 0;		/* r15 */
 	*--sp = 0x037f00001f80; /* mxcsr default, x87 control word default */
 	c->sp = sp;
 	return 0;

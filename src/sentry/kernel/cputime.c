@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define CPUCLOCK_SCHED 2
+#define CPUCLOCK_SCHED	   2
 #define PROCESS_CLOCK(pid) ((clockid_t)(((unsigned)~(pid) << 3) | CPUCLOCK_SCHED))
 
 int64_t process_cpu_ns(struct process *p)

@@ -58,7 +58,8 @@ void process_reparent_children(struct process *p)
 		p->children = c->sibling;
 		for (struct task *ct = c->threads; ct; ct = ct->thread_next) {
 			if (ct->pdeathsig) {
-				struct linux_siginfo si = {.si_signo = ct->pdeathsig, .si_code = SI_USER};
+				struct linux_siginfo si = {.si_signo = ct->pdeathsig,
+							   .si_code = SI_USER};
 				signal_send(c, ct, &si);
 			}
 		}
@@ -89,7 +90,8 @@ void process_notify_parent(struct process *p)
 	int st = p->exit_code;
 	if (p->exit_signal) {
 		struct linux_siginfo si = {.si_signo = (int)p->exit_signal};
-		si.si_code = WIFSIGNALED(st) ? (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+		si.si_code =
+		    WIFSIGNALED(st) ? (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
 		si.chld.pid = p->pid;
 		si.chld.status = WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st);
 		si.chld.utime = p->utime_ns / 10000000;
@@ -266,7 +268,8 @@ static int wait_scan(struct task *t, pid_t pid, int options, struct wait_result 
 			int st = c->exit_code;
 			res->pid = c->pid;
 			res->status = st;
-			res->code = WIFSIGNALED(st) ? (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED) : CLD_EXITED;
+			res->code = WIFSIGNALED(st) ? (WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED)
+						    : CLD_EXITED;
 			res->utime = c->utime_ns;
 			res->stime = c->stime_ns;
 			if (!(options & WNOWAIT)) {
@@ -348,10 +351,21 @@ SYSCALL(waitid)
 	int options = (int)a[3];
 	pid_t pid;
 	switch (idtype) {
-	case P_ALL: pid = -1; break;
-	case P_PID: pid = id; if (id <= 0) return -EINVAL; break;
-	case P_PGID: pid = id ? -id : 0; if (id < 0) return -EINVAL; break;
-	default: return -EINVAL;
+	case P_ALL:
+		pid = -1;
+		break;
+	case P_PID:
+		pid = id;
+		if (id <= 0)
+			return -EINVAL;
+		break;
+	case P_PGID:
+		pid = id ? -id : 0;
+		if (id < 0)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
 		return -EINVAL;
@@ -368,10 +382,10 @@ SYSCALL(waitid)
 			si.si_signo = SIGCHLD;
 			si.si_code = res.code;
 			si.chld.pid = res.pid;
-			si.chld.status = res.code == CLD_EXITED ? WEXITSTATUS(res.status)
-				       : res.code == CLD_STOPPED ? (res.status >> 8) & 0xff
-				       : res.code == CLD_CONTINUED ? SIGCONT
-								   : WTERMSIG(res.status);
+			si.chld.status = res.code == CLD_EXITED	     ? WEXITSTATUS(res.status)
+					 : res.code == CLD_STOPPED   ? (res.status >> 8) & 0xff
+					 : res.code == CLD_CONTINUED ? SIGCONT
+								     : WTERMSIG(res.status);
 		}
 		if (copy_out(t, a[2], &si, sizeof(si)))
 			return -EFAULT;

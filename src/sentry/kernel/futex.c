@@ -143,12 +143,18 @@ static int wake_op_cmp(uint32_t op, int oldval)
 {
 	int cmp = (op >> 24) & 15, arg = op & 0xfff;
 	switch (cmp) {
-	case FUTEX_OP_CMP_EQ: return oldval == arg;
-	case FUTEX_OP_CMP_NE: return oldval != arg;
-	case FUTEX_OP_CMP_LT: return oldval < arg;
-	case FUTEX_OP_CMP_LE: return oldval <= arg;
-	case FUTEX_OP_CMP_GT: return oldval > arg;
-	case FUTEX_OP_CMP_GE: return oldval >= arg;
+	case FUTEX_OP_CMP_EQ:
+		return oldval == arg;
+	case FUTEX_OP_CMP_NE:
+		return oldval != arg;
+	case FUTEX_OP_CMP_LT:
+		return oldval < arg;
+	case FUTEX_OP_CMP_LE:
+		return oldval <= arg;
+	case FUTEX_OP_CMP_GT:
+		return oldval > arg;
+	case FUTEX_OP_CMP_GE:
+		return oldval >= arg;
 	}
 	return -ENOSYS;
 }
@@ -165,12 +171,23 @@ static long do_wake_op(struct task *t, int priv, uint64_t a1, int n1, uint64_t a
 		return -EFAULT;
 	uint32_t nv;
 	switch (kind) {
-	case FUTEX_OP_SET: nv = (uint32_t)oparg; break;
-	case FUTEX_OP_ADD: nv = old + (uint32_t)oparg; break;
-	case FUTEX_OP_OR: nv = old | (uint32_t)oparg; break;
-	case FUTEX_OP_ANDN: nv = old & ~(uint32_t)oparg; break;
-	case FUTEX_OP_XOR: nv = old ^ (uint32_t)oparg; break;
-	default: return -ENOSYS;
+	case FUTEX_OP_SET:
+		nv = (uint32_t)oparg;
+		break;
+	case FUTEX_OP_ADD:
+		nv = old + (uint32_t)oparg;
+		break;
+	case FUTEX_OP_OR:
+		nv = old | (uint32_t)oparg;
+		break;
+	case FUTEX_OP_ANDN:
+		nv = old & ~(uint32_t)oparg;
+		break;
+	case FUTEX_OP_XOR:
+		nv = old ^ (uint32_t)oparg;
+		break;
+	default:
+		return -ENOSYS;
 	}
 	/* The kernel is single-threaded but application threads run: this
 	 * read-modify-write is not atomic against them (a documented gap). */
@@ -207,7 +224,8 @@ SYSCALL(futex)
 				struct timespec r, m;
 				clock_gettime(CLOCK_REALTIME, &r);
 				clock_gettime(CLOCK_MONOTONIC, &m);
-				deadline -= (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
+				deadline -=
+				    (r.tv_sec - m.tv_sec) * 1000000000LL + (r.tv_nsec - m.tv_nsec);
 			}
 		}
 		if (deadline <= 0)
@@ -227,14 +245,16 @@ SYSCALL(futex)
 			return -EINVAL;
 		return do_wake(key_of(t, addr, priv), (int)val, (uint32_t)a[5]);
 	case FUTEX_REQUEUE:
-		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv), (int)a[3]);
+		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv),
+				  (int)a[3]);
 	case FUTEX_CMP_REQUEUE: {
 		uint32_t cur;
 		if (copy_in(t, addr, &cur, 4))
 			return -EFAULT;
 		if (cur != (uint32_t)a[5])
 			return -EAGAIN;
-		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv), (int)a[3]);
+		return do_requeue(key_of(t, addr, priv), (int)val, key_of(t, a[4], priv),
+				  (int)a[3]);
 	}
 	case FUTEX_WAKE_OP:
 		return do_wake_op(t, priv, addr, (int)val, a[4], (int)a[3], (uint32_t)a[5]);

@@ -91,12 +91,13 @@ SYSCALL(setitimer)
 		return -EFAULT;
 	if (!a[1])
 		v[0] = v[1] = (struct linux_timeval){0, 0};
-	if (v[1].tv_usec < 0 || v[1].tv_usec >= 1000000 || v[0].tv_usec < 0 || v[0].tv_usec >= 1000000)
+	if (v[1].tv_usec < 0 || v[1].tv_usec >= 1000000 || v[0].tv_usec < 0 ||
+	    v[0].tv_usec >= 1000000)
 		return -EINVAL;
 	int which = (int)a[0];
 	itimer_get(t->proc, which, old);
-	struct itimer *it = which == ITIMER_REAL ? &t->proc->itimer_real
-						 : &t->proc->itimer_cpu[which - 1];
+	struct itimer *it =
+	    which == ITIMER_REAL ? &t->proc->itimer_real : &t->proc->itimer_cpu[which - 1];
 	int64_t val = v[1].tv_sec * 1000000000LL + v[1].tv_usec * 1000;
 	int64_t now = which == ITIMER_REAL ? now_ns() : process_cpu_ns(t->proc);
 	it->interval_ns = v[0].tv_sec * 1000000000LL + v[0].tv_usec * 1000;

@@ -17,10 +17,10 @@
 /* A POSIX or OFD lock on the byte range [start, end]. */
 struct range_lock {
 	struct range_lock *next;
-	const void *owner; /* struct fd_table * (POSIX) or struct file * (OFD) */
-	int type;          /* F_RDLCK or F_WRLCK */
+	const void *owner;  /* struct fd_table * (POSIX) or struct file * (OFD) */
+	int type;	    /* F_RDLCK or F_WRLCK */
 	int64_t start, end; /* inclusive; end OFFSET_MAX: to the end of the file */
-	pid_t pid;         /* for F_GETLK: the locker's pid, -1 for OFD locks */
+	pid_t pid;	    /* for F_GETLK: the locker's pid, -1 for OFD locks */
 };
 
 /* A flock(2) lock of one open file description. */
@@ -281,7 +281,7 @@ static long setlk(struct task *t, struct file *f, const void *owner, int ofd, in
 	long r;
 	for (;;) {
 		struct range_lock *c =
-			type == F_UNLCK ? NULL : range_conflict(il, owner, type, start, end);
+		    type == F_UNLCK ? NULL : range_conflict(il, owner, type, start, end);
 		if (!c) {
 			r = range_apply(il, owner, ofd ? -1 : t->proc->pid, type, start, end);
 			break;
@@ -312,8 +312,7 @@ static long setlk(struct task *t, struct file *f, const void *owner, int ofd, in
 }
 
 /* The byte range a struct flock names, as [start, end]. */
-static long flock_range(struct file *f, const struct linux_flock *fl, int64_t *start,
-			int64_t *end)
+static long flock_range(struct file *f, const struct linux_flock *fl, int64_t *start, int64_t *end)
 {
 	int64_t base;
 	switch (fl->l_whence) {
@@ -368,7 +367,7 @@ long locks_fcntl(struct task *t, struct file *f, int cmd, uint64_t uarg)
 		if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK)
 			return -EINVAL;
 		struct range_lock *c =
-			range_conflict(il_find(f->inode, 0), owner, fl.l_type, start, end);
+		    range_conflict(il_find(f->inode, 0), owner, fl.l_type, start, end);
 		if (c) {
 			fl.l_type = (int16_t)c->type;
 			fl.l_whence = SEEK_SET;
@@ -395,7 +394,8 @@ long locks_fcntl(struct task *t, struct file *f, int cmd, uint64_t uarg)
 	default:
 		return -EINVAL;
 	}
-	return setlk(t, f, owner, ofd, fl.l_type, start, end, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
+	return setlk(t, f, owner, ofd, fl.l_type, start, end,
+		     cmd == F_SETLKW || cmd == F_OFD_SETLKW);
 }
 
 /* Removes the ranges owned by owner (all of them, or on one inode's state). */

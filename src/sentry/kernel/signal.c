@@ -182,9 +182,9 @@ static int dequeue(struct task *t, uint64_t allowed, struct linux_siginfo *out)
 			if (!avail)
 				continue;
 			int sig = __builtin_ctzll(avail) + 1;
-			if (pass == 0 && !(SIGBIT(sig) & (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) |
-							 SIGBIT(SIGILL) | SIGBIT(SIGFPE) |
-							 SIGBIT(SIGTRAP))))
+			if (pass == 0 &&
+			    !(SIGBIT(sig) & (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) |
+					     SIGBIT(SIGFPE) | SIGBIT(SIGTRAP))))
 				continue;
 			for (struct sigqueue_entry **e = &q->head; *e; e = &(*e)->next) {
 				if ((*e)->info.si_signo != sig)
@@ -243,8 +243,8 @@ static int setup_frame(struct task *t, int sig, const struct linux_siginfo *info
 {
 	plat_regs *r = &t->plat->regs;
 	uint64_t sp = r->rsp;
-	if ((sa->flags & SA_ONSTACK) && t->altstack.ss_size && !(t->altstack.ss_flags & SS_DISABLE) &&
-	    !on_altstack(t, sp))
+	if ((sa->flags & SA_ONSTACK) && t->altstack.ss_size &&
+	    !(t->altstack.ss_flags & SS_DISABLE) && !on_altstack(t, sp))
 		sp = t->altstack.ss_sp + t->altstack.ss_size;
 	else
 		sp -= 128; /* red zone */
@@ -285,11 +285,12 @@ static int setup_frame(struct task *t, int sig, const struct linux_siginfo *info
 	struct linux_rt_sigframe f;
 	memset(&f, 0, sizeof(f));
 	f.pretcode = sa->restorer;
-	f.uc.uc_flags = 0x1 | 0x2 | 0x4; /* UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
+	f.uc.uc_flags =
+	    0x1 | 0x2 | 0x4; /* UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS */
 	f.uc.uc_stack.ss_sp = t->altstack.ss_sp;
 	f.uc.uc_stack.ss_size = t->altstack.ss_size;
-	f.uc.uc_stack.ss_flags = t->altstack.ss_size ? (on_altstack(t, r->rsp) ? SS_ONSTACK : 0)
-						     : SS_DISABLE;
+	f.uc.uc_stack.ss_flags =
+	    t->altstack.ss_size ? (on_altstack(t, r->rsp) ? SS_ONSTACK : 0) : SS_DISABLE;
 	struct linux_sigcontext *mc = &f.uc.uc_mcontext;
 	mc->r8 = r->r8, mc->r9 = r->r9, mc->r10 = r->r10, mc->r11 = r->r11;
 	mc->r12 = r->r12, mc->r13 = r->r13, mc->r14 = r->r14, mc->r15 = r->r15;
@@ -369,7 +370,8 @@ static void do_group_stop(struct task *t, int sig)
 		if (p->parent) {
 			struct linux_sigaction *psa = &p->parent->sighand->act[SIGCHLD];
 			if (!(psa->flags & SA_NOCLDSTOP)) {
-				struct linux_siginfo si = {.si_signo = SIGCHLD, .si_code = CLD_STOPPED};
+				struct linux_siginfo si = {.si_signo = SIGCHLD,
+							   .si_code = CLD_STOPPED};
 				si.chld.pid = p->pid;
 				si.chld.status = sig;
 				signal_send(p->parent, NULL, &si);
@@ -390,11 +392,18 @@ static void restart_fixup(struct task *t, struct linux_sigaction *sa)
 	long ret = (long)r->rax;
 	int restart = 0;
 	switch (-ret) {
-	case ERESTARTNOINTR: restart = 1; break;
-	case ERESTARTSYS: restart = !sa || (sa->flags & SA_RESTART); break;
+	case ERESTARTNOINTR:
+		restart = 1;
+		break;
+	case ERESTARTSYS:
+		restart = !sa || (sa->flags & SA_RESTART);
+		break;
 	case ERESTARTNOHAND:
-	case ERESTART_RESTARTBLOCK: restart = !sa; break;
-	default: return;
+	case ERESTART_RESTARTBLOCK:
+		restart = !sa;
+		break;
+	default:
+		return;
 	}
 	if (restart) {
 		r->rax = r->orig_rax;
@@ -502,10 +511,17 @@ SYSCALL(rt_sigprocmask)
 		if (copy_in(t, a[1], &set, 8))
 			return -EFAULT;
 		switch (a[0]) {
-		case SIG_BLOCK: t->sigmask |= set; break;
-		case SIG_UNBLOCK: t->sigmask &= ~set; break;
-		case SIG_SETMASK: t->sigmask = set; break;
-		default: return -EINVAL;
+		case SIG_BLOCK:
+			t->sigmask |= set;
+			break;
+		case SIG_UNBLOCK:
+			t->sigmask &= ~set;
+			break;
+		case SIG_SETMASK:
+			t->sigmask = set;
+			break;
+		default:
+			return -EINVAL;
 		}
 		t->sigmask &= ~UNBLOCKABLE;
 	}

@@ -144,8 +144,7 @@ void task_main(void *arg)
 			int st = t->plat->exit_status;
 			task_exit_group(t, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
 			break;
-		}
-			break;
+		} break;
 		}
 	}
 }

@@ -22,7 +22,7 @@ struct fs_context;
 struct file;
 
 #define NSIG_LINUX 64
-#define SIGBIT(s)  (1ULL << ((s) - 1))
+#define SIGBIT(s)  (1ULL << ((s)-1))
 
 struct sigqueue_entry {
 	struct linux_siginfo info;
@@ -67,7 +67,13 @@ struct waitq {
 	struct waiter *head;
 };
 
-enum task_state { TASK_RUNNING, TASK_BLOCKED, TASK_USER, TASK_STOPPED, TASK_DEAD };
+enum task_state {
+	TASK_RUNNING,
+	TASK_BLOCKED,
+	TASK_USER,
+	TASK_STOPPED,
+	TASK_DEAD
+};
 
 struct process {
 	int refs;
@@ -81,10 +87,10 @@ struct process {
 	struct sigpending pending; /* process-directed */
 	struct creds creds;
 	struct linux_rlimit rlim[16];
-	int exit_code;  /* wait status once dead */
-	int exiting;    /* exit_group in progress */
-	int zombie;     /* all threads gone, waiting for wait4 */
-	int stopped;    /* group stop (SIGSTOP) */
+	int exit_code;	 /* wait status once dead */
+	int exiting;	 /* exit_group in progress */
+	int zombie;	 /* all threads gone, waiting for wait4 */
+	int stopped;	 /* group stop (SIGSTOP) */
 	int stop_report; /* a stop/continue not yet reported to waitpid: 'S'/'C' */
 	int stop_sig;
 	struct waitq child_wait; /* wait4 sleepers */
@@ -131,8 +137,8 @@ struct task {
 	struct task *vfork_parent; /* the parent waiting for our exec/exit */
 	int exit_code;
 	int stop_pending;
-	int pdeathsig; /* prctl(PR_SET_PDEATHSIG) */
-	int exec_kill; /* another thread's execve ends this one */
+	int pdeathsig;	   /* prctl(PR_SET_PDEATHSIG) */
+	int exec_kill;	   /* another thread's execve ends this one */
 	uint64_t affinity; /* CPUs allowed (sched_setaffinity); 0 = all */
 	char comm[16];
 	struct task *all_next; /* every live task */
@@ -143,20 +149,20 @@ struct task *task_by_tid(pid_t tid);
 struct process *process_by_pid(pid_t pid);
 pid_t pid_alloc(void);
 void pid_free(pid_t pid);
-extern int pid_max_tasks;     /* the sandbox's pid limit */
+extern int pid_max_tasks; /* the sandbox's pid limit */
 extern int nr_tasks;
 extern struct task *all_tasks;
 
 /* scheduler */
-void sched_run(void);            /* runs until no task is left */
-void task_wake(struct task *t);  /* makes a blocked task runnable */
+void sched_run(void);		/* runs until no task is left */
+void task_wake(struct task *t); /* makes a blocked task runnable */
 /* Blocks the current task until woken, a signal arrives (if interruptible)
  * or deadline_ns (monotonic, 0 = none) passes. Returns 0 when woken,
  * -EINTR when interrupted by a signal, -ETIMEDOUT on the deadline. */
 int task_block(struct task *t, int64_t deadline_ns, int interruptible);
 /* Waits for t's host thread to stop in user mode. */
 void task_wait_user(struct task *t);
-int64_t now_ns(void);           /* CLOCK_MONOTONIC */
+int64_t now_ns(void); /* CLOCK_MONOTONIC */
 struct task *current_task(void);
 
 /* wait queues */
@@ -173,7 +179,7 @@ void sched_unwatch_fd(int fd);
 int task_start_init(struct plat_thread *pt, struct mm *mm, struct fd_table *files,
 		    struct fs_context *fs, pid_t *out_pid);
 void task_main(void *arg);
-void task_exit(struct task *t, int code);       /* exit: this thread */
+void task_exit(struct task *t, int code);	/* exit: this thread */
 void task_exit_group(struct task *t, int code); /* exit_group: wait status */
 /* execve's de_thread: ends every other thread of t's process; t takes the
  * process's pid as its tid. */

@@ -82,8 +82,9 @@ static int load_elf(struct mm *mm, struct plat_thread *pt, struct file *f, struc
 				goto out;
 			}
 			img->interp = calloc(1, ph[i].p_filesz + 1);
-			if (!img->interp || read_at(f, img->interp, ph[i].p_filesz,
-						    (int64_t)ph[i].p_offset) != (long)ph[i].p_filesz) {
+			if (!img->interp ||
+			    read_at(f, img->interp, ph[i].p_filesz, (int64_t)ph[i].p_offset) !=
+				(long)ph[i].p_filesz) {
 				err = -ENOEXEC;
 				goto out;
 			}
@@ -121,7 +122,8 @@ static int load_elf(struct mm *mm, struct plat_thread *pt, struct file *f, struc
 		Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD)
 			continue;
-		int prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
+		int prot = (p->p_flags & PF_R ? PROT_READ : 0) |
+			   (p->p_flags & PF_W ? PROT_WRITE : 0) |
 			   (p->p_flags & PF_X ? PROT_EXEC : 0);
 		uint64_t vstart = bias + p->p_vaddr;
 		uint64_t mstart = vstart & ~(PAGE_SIZE - 1);
@@ -132,16 +134,19 @@ static int load_elf(struct mm *mm, struct plat_thread *pt, struct file *f, struc
 			goto out;
 		}
 		if (p->p_filesz) {
-			long r = mm_mmap(mm, pt, mstart, PAGE_ALIGN(fend) - mstart, prot,
-					 MAP_PRIVATE | MAP_FIXED, f, p->p_offset & ~(PAGE_SIZE - 1));
+			long r =
+			    mm_mmap(mm, pt, mstart, PAGE_ALIGN(fend) - mstart, prot,
+				    MAP_PRIVATE | MAP_FIXED, f, p->p_offset & ~(PAGE_SIZE - 1));
 			if (r < 0) {
 				err = (int)r;
 				goto out;
 			}
 			/* zero the rest of the last file page (bss start) */
-			if (p->p_memsz > p->p_filesz && (fend & (PAGE_SIZE - 1)) && (prot & PROT_WRITE)) {
+			if (p->p_memsz > p->p_filesz && (fend & (PAGE_SIZE - 1)) &&
+			    (prot & PROT_WRITE)) {
 				static const char zeros[PAGE_SIZE];
-				plat_write(pt->as, fend, zeros, PAGE_SIZE - (fend & (PAGE_SIZE - 1)));
+				plat_write(pt->as, fend, zeros,
+					   PAGE_SIZE - (fend & (PAGE_SIZE - 1)));
 			}
 		}
 		uint64_t astart = p->p_filesz ? PAGE_ALIGN(fend) : mstart;
@@ -244,27 +249,27 @@ static long build_stack(struct mm *mm, struct plat_thread *pt, char **argv, char
 		sp[k++] = argp[argc + i];
 	sp[k++] = 0;
 	uint64_t aux[][2] = {
-		{AT_SYSINFO_EHDR, mm->vdso_base},
-		{AT_MINSIGSTKSZ, plat_fpstate_size + 1024},
-		{AT_HWCAP, getauxval(AT_HWCAP)},
-		{AT_PAGESZ, PAGE_SIZE},
-		{AT_CLKTCK, 100},
-		{AT_PHDR, main->phdr},
-		{AT_PHENT, sizeof(Elf64_Phdr)},
-		{AT_PHNUM, main->phnum},
-		{AT_BASE, interp ? interp->bias : 0},
-		{AT_FLAGS, 0},
-		{AT_ENTRY, main->entry},
-		{AT_UID, cr->ruid},
-		{AT_EUID, cr->euid},
-		{AT_GID, cr->rgid},
-		{AT_EGID, cr->egid},
-		{AT_SECURE, 0},
-		{AT_RANDOM, random_addr},
-		{AT_HWCAP2, getauxval(AT_HWCAP2)},
-		{AT_EXECFN, execfn_addr},
-		{AT_PLATFORM, platform_addr},
-		{AT_NULL, 0},
+	    {AT_SYSINFO_EHDR, mm->vdso_base},
+	    {AT_MINSIGSTKSZ, plat_fpstate_size + 1024},
+	    {AT_HWCAP, getauxval(AT_HWCAP)},
+	    {AT_PAGESZ, PAGE_SIZE},
+	    {AT_CLKTCK, 100},
+	    {AT_PHDR, main->phdr},
+	    {AT_PHENT, sizeof(Elf64_Phdr)},
+	    {AT_PHNUM, main->phnum},
+	    {AT_BASE, interp ? interp->bias : 0},
+	    {AT_FLAGS, 0},
+	    {AT_ENTRY, main->entry},
+	    {AT_UID, cr->ruid},
+	    {AT_EUID, cr->euid},
+	    {AT_GID, cr->rgid},
+	    {AT_EGID, cr->egid},
+	    {AT_SECURE, 0},
+	    {AT_RANDOM, random_addr},
+	    {AT_HWCAP2, getauxval(AT_HWCAP2)},
+	    {AT_EXECFN, execfn_addr},
+	    {AT_PLATFORM, platform_addr},
+	    {AT_NULL, 0},
 	};
 	for (size_t i = 0; i < sizeof(aux) / sizeof(aux[0]); i++) {
 		sp[k++] = aux[i][0];

@@ -97,7 +97,8 @@ struct vma *mm_find(struct mm *mm, uint64_t addr)
 static int overlaps(struct mm *mm, uint64_t start, uint64_t end, int reserved_only)
 {
 	for (struct vma *v = mm->vmas; v; v = v->next)
-		if (v->start < end && start < v->end && (!reserved_only || (v->flags & VMA_RESERVED)))
+		if (v->start < end && start < v->end &&
+		    (!reserved_only || (v->flags & VMA_RESERVED)))
 			return 1;
 	return 0;
 }
@@ -226,7 +227,8 @@ long mm_mmap(struct mm *mm, struct plat_thread *pt, uint64_t addr, uint64_t len,
 	v->start = addr;
 	v->end = addr + len;
 	v->prot = prot;
-	v->flags = (type == MAP_SHARED ? VMA_SHARED : 0) | (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
+	v->flags =
+	    (type == MAP_SHARED ? VMA_SHARED : 0) | (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0);
 	v->file = file ? file_get(file) : NULL;
 	v->off = off;
 	if (type == MAP_SHARED && !file) {
@@ -313,7 +315,8 @@ long mm_mprotect(struct mm *mm, struct plat_thread *pt, uint64_t addr, uint64_t 
 long mm_mremap(struct mm *mm, struct plat_thread *pt, uint64_t old, uint64_t old_len,
 	       uint64_t new_len, int flags, uint64_t new_addr)
 {
-	if ((old & (PAGE_SIZE - 1)) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
+	if ((old & (PAGE_SIZE - 1)) ||
+	    (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)))
 		return -EINVAL;
 	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
 		return -EINVAL;
@@ -360,8 +363,9 @@ long mm_mremap(struct mm *mm, struct plat_thread *pt, uint64_t old, uint64_t old
 		if (new_addr < old + old_len && old < new_addr + new_len)
 			return -EINVAL;
 	}
-	long r = plat_syscall(pt, SYS_mremap, old, old_len, new_len,
-			      MREMAP_MAYMOVE | MREMAP_FIXED | (flags & MREMAP_DONTUNMAP), new_addr, 0);
+	long r =
+	    plat_syscall(pt, SYS_mremap, old, old_len, new_len,
+			 MREMAP_MAYMOVE | MREMAP_FIXED | (flags & MREMAP_DONTUNMAP), new_addr, 0);
 	if (r < 0)
 		return r;
 	struct vma *n = vma_dup(v);
@@ -383,8 +387,7 @@ long mm_brk(struct mm *mm, struct plat_thread *pt, uint64_t brk)
 		return (long)mm->brk;
 	uint64_t old_end = PAGE_ALIGN(mm->brk), new_end = PAGE_ALIGN(brk);
 	if (new_end > old_end) {
-		if (!valid_range(old_end, new_end - old_end) ||
-		    overlaps(mm, old_end, new_end, 0))
+		if (!valid_range(old_end, new_end - old_end) || overlaps(mm, old_end, new_end, 0))
 			return (long)mm->brk;
 		long r = mm_mmap(mm, pt, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0);
@@ -445,12 +448,12 @@ char *mm_maps_text(struct mm *mm, size_t *lenp)
 		const char *name = v->name ? v->name : path ? path : "";
 		if (!v->file && !v->name && v->start <= mm->stack_top && v->end >= mm->stack_top)
 			name = "[stack]";
-		int n = snprintf(line, sizeof(line), "%012lx-%012lx %c%c%c%c %08lx %02lx:%02lx %-10lu %s%s\n",
-				 v->start, v->end, v->prot & PROT_READ ? 'r' : '-',
+		int n = snprintf(line, sizeof(line),
+				 "%012lx-%012lx %c%c%c%c %08lx %02lx:%02lx %-10lu %s%s\n", v->start,
+				 v->end, v->prot & PROT_READ ? 'r' : '-',
 				 v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
-				 v->flags & VMA_SHARED ? 's' : 'p', v->file ? v->off : 0,
-				 dev >> 8, dev & 0xff, ino, *name ? "                         " : "",
-				 name);
+				 v->flags & VMA_SHARED ? 's' : 'p', v->file ? v->off : 0, dev >> 8,
+				 dev & 0xff, ino, *name ? "                         " : "", name);
 		free(path);
 		if (n < 0)
 			continue;

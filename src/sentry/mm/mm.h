@@ -25,7 +25,7 @@ struct vma {
 	int flags;
 	struct file *file; /* holds a reference; NULL for anonymous */
 	uint64_t off;
-	char *name; /* "[heap]", "[stack]", "[vdso]" or NULL */
+	char *name;	    /* "[heap]", "[stack]", "[vdso]" or NULL */
 	uint64_t shared_id; /* shared anonymous memory: same id in every fork */
 	struct vma *next;
 };

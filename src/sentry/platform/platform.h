@@ -19,9 +19,9 @@ typedef struct user_regs_struct plat_regs;
 
 /* Fixed places of the stub region, above the application's addresses. */
 #define STUB_ADDR    0x7fffff000000UL
-#define STUB_LEN     0x2000UL /* code page + data page */
-#define STUB_SYSCALL STUB_ADDR /* "syscall; int3" */
-#define APP_TOP      0x7ffffe000000UL /* first address the application may not use */
+#define STUB_LEN     0x2000UL	      /* code page + data page */
+#define STUB_SYSCALL STUB_ADDR	      /* "syscall; int3" */
+#define APP_TOP	     0x7ffffe000000UL /* first address the application may not use */
 #define APP_BOTTOM   0x10000UL
 
 struct plat_as {
@@ -30,10 +30,10 @@ struct plat_as {
 };
 
 enum plat_stop_kind {
-	STOP_SYSCALL,   /* the thread made a system call */
-	STOP_SIGNAL,    /* a host signal (fault) was to be delivered: siginfo valid */
+	STOP_SYSCALL,	/* the thread made a system call */
+	STOP_SIGNAL,	/* a host signal (fault) was to be delivered: siginfo valid */
 	STOP_INTERRUPT, /* plat_interrupt() stopped it */
-	STOP_EXITED,    /* the host thread is gone (killed) */
+	STOP_EXITED,	/* the host thread is gone (killed) */
 };
 
 struct plat_thread {
@@ -41,9 +41,9 @@ struct plat_thread {
 	struct plat_as *as;
 	plat_regs regs; /* valid while stopped */
 	int regs_dirty; /* regs must be written before resuming */
-	int in_user;    /* resumed, not yet stopped */
-	int parked;     /* never resumed again (an exited leader) */
-	void *owner;    /* the task it runs */
+	int in_user;	/* resumed, not yet stopped */
+	int parked;	/* never resumed again (an exited leader) */
+	void *owner;	/* the task it runs */
 	/* the last stop */
 	enum plat_stop_kind stop;
 	siginfo_t siginfo;

@@ -13,23 +13,57 @@
 #include "sentry/syscalls/syscalls.h"
 
 static const char *const kinds[] = {
-	[SYS_read] = "dbd",          [SYS_write] = "dbd",       [SYS_open] = "sod",
-	[SYS_close] = "d",           [SYS_stat] = "sx",         [SYS_fstat] = "dx",
-	[SYS_lstat] = "sx",          [SYS_lseek] = "ddd",       [SYS_mmap] = "xxxxdx",
-	[SYS_mprotect] = "xxx",      [SYS_munmap] = "xx",       [SYS_brk] = "x",
-	[SYS_pread64] = "dbdd",      [SYS_pwrite64] = "dbdd",   [SYS_access] = "sd",
-	[SYS_pipe] = "x",            [SYS_dup] = "d",           [SYS_dup2] = "dd",
-	[SYS_getpid] = "",           [SYS_execve] = "sxx",      [SYS_exit] = "d",
-	[SYS_wait4] = "dxdx",        [SYS_kill] = "dd",         [SYS_fcntl] = "ddx",
-	[SYS_chdir] = "s",           [SYS_rename] = "ss",       [SYS_mkdir] = "sd",
-	[SYS_rmdir] = "s",           [SYS_unlink] = "s",        [SYS_symlink] = "ss",
-	[SYS_readlink] = "sxd",      [SYS_chmod] = "sd",        [SYS_exit_group] = "d",
-	[SYS_openat] = "dsod",       [SYS_mkdirat] = "dsd",     [SYS_newfstatat] = "dsxd",
-	[SYS_unlinkat] = "dsd",      [SYS_renameat] = "dsds",   [SYS_readlinkat] = "dsxd",
-	[SYS_faccessat] = "dsd",     [SYS_faccessat2] = "dsdd", [SYS_statx] = "dsdxx",
-	[SYS_clone] = "xxxxx",       [SYS_getdents64] = "dxd",  [SYS_ioctl] = "dxx",
-	[SYS_rt_sigaction] = "dxxd", [SYS_rt_sigprocmask] = "dxxd", [SYS_pipe2] = "xo",
-	[SYS_dup3] = "ddo",          [SYS_chroot] = "s",        [SYS_truncate] = "sd",
+    [SYS_read] = "dbd",
+    [SYS_write] = "dbd",
+    [SYS_open] = "sod",
+    [SYS_close] = "d",
+    [SYS_stat] = "sx",
+    [SYS_fstat] = "dx",
+    [SYS_lstat] = "sx",
+    [SYS_lseek] = "ddd",
+    [SYS_mmap] = "xxxxdx",
+    [SYS_mprotect] = "xxx",
+    [SYS_munmap] = "xx",
+    [SYS_brk] = "x",
+    [SYS_pread64] = "dbdd",
+    [SYS_pwrite64] = "dbdd",
+    [SYS_access] = "sd",
+    [SYS_pipe] = "x",
+    [SYS_dup] = "d",
+    [SYS_dup2] = "dd",
+    [SYS_getpid] = "",
+    [SYS_execve] = "sxx",
+    [SYS_exit] = "d",
+    [SYS_wait4] = "dxdx",
+    [SYS_kill] = "dd",
+    [SYS_fcntl] = "ddx",
+    [SYS_chdir] = "s",
+    [SYS_rename] = "ss",
+    [SYS_mkdir] = "sd",
+    [SYS_rmdir] = "s",
+    [SYS_unlink] = "s",
+    [SYS_symlink] = "ss",
+    [SYS_readlink] = "sxd",
+    [SYS_chmod] = "sd",
+    [SYS_exit_group] = "d",
+    [SYS_openat] = "dsod",
+    [SYS_mkdirat] = "dsd",
+    [SYS_newfstatat] = "dsxd",
+    [SYS_unlinkat] = "dsd",
+    [SYS_renameat] = "dsds",
+    [SYS_readlinkat] = "dsxd",
+    [SYS_faccessat] = "dsd",
+    [SYS_faccessat2] = "dsdd",
+    [SYS_statx] = "dsdxx",
+    [SYS_clone] = "xxxxx",
+    [SYS_getdents64] = "dxd",
+    [SYS_ioctl] = "dxx",
+    [SYS_rt_sigaction] = "dxxd",
+    [SYS_rt_sigprocmask] = "dxxd",
+    [SYS_pipe2] = "xo",
+    [SYS_dup3] = "ddo",
+    [SYS_chroot] = "s",
+    [SYS_truncate] = "sd",
 };
 
 static void put_str(char *out, size_t cap, const char *s, size_t n)
@@ -89,7 +123,10 @@ static void arg_text(struct task *t, char kind, uint64_t v, long ret, size_t buf
 	}
 	case 'o': {
 		int f = (int)v, acc = f & O_ACCMODE;
-		snprintf(out, cap, "%s%s%s%s%s%s", acc == O_RDONLY ? "O_RDONLY" : acc == O_WRONLY ? "O_WRONLY" : "O_RDWR",
+		snprintf(out, cap, "%s%s%s%s%s%s",
+			 acc == O_RDONLY   ? "O_RDONLY"
+			 : acc == O_WRONLY ? "O_WRONLY"
+					   : "O_RDWR",
 			 f & O_CREAT ? "|O_CREAT" : "", f & O_TRUNC ? "|O_TRUNC" : "",
 			 f & O_APPEND ? "|O_APPEND" : "", f & O_CLOEXEC ? "|O_CLOEXEC" : "",
 			 f & O_DIRECTORY ? "|O_DIRECTORY" : "");
@@ -113,8 +150,8 @@ void strace_log(struct task *t, const char *name, long nr, const uint64_t *a, lo
 	if (len >= sizeof(line))
 		len = sizeof(line) - 1;
 	if (ret < 0 && ret > -4096)
-		snprintf(line + len, sizeof(line) - len, ") = -1 %s (%s)", strerrorname_np((int)-ret) ?: "?",
-			 strerror((int)-ret));
+		snprintf(line + len, sizeof(line) - len, ") = -1 %s (%s)",
+			 strerrorname_np((int)-ret) ?: "?", strerror((int)-ret));
 	else
 		snprintf(line + len, sizeof(line) - len, ") = %ld", ret);
 	log_msg(LOG_INFO, "%s", line);

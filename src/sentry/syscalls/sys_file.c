@@ -20,7 +20,7 @@
 #include "sentry/syscalls/syscalls.h"
 
 #define PATH_MAX_LINUX 4096
-#define MAX_RW         0x7ffff000L
+#define MAX_RW	       0x7ffff000L
 
 static uint64_t nofile(struct task *t)
 {
@@ -158,8 +158,7 @@ static long file_read_user(struct task *t, struct file *f, uint64_t ubuf, size_t
 	return r;
 }
 
-static long file_write_user(struct task *t, struct file *f, uint64_t ubuf, size_t len,
-			    int64_t *pos)
+static long file_write_user(struct task *t, struct file *f, uint64_t ubuf, size_t len, int64_t *pos)
 {
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
@@ -229,7 +228,9 @@ SYSCALL(pread64)
 	if (!f)
 		return -EBADF;
 	int64_t pos = (int64_t)a[3];
-	long r = !readable(f) ? -EBADF : !seekable(f) ? -ESPIPE : file_read_user(t, f, a[1], a[2], &pos);
+	long r = !readable(f)	? -EBADF
+		 : !seekable(f) ? -ESPIPE
+				: file_read_user(t, f, a[1], a[2], &pos);
 	file_put(f);
 	return r;
 }
@@ -242,7 +243,9 @@ SYSCALL(pwrite64)
 	if (!f)
 		return -EBADF;
 	int64_t pos = (int64_t)a[3];
-	long r = !writable(f) ? -EBADF : !seekable(f) ? -ESPIPE : file_write_user(t, f, a[1], a[2], &pos);
+	long r = !writable(f)	? -EBADF
+		 : !seekable(f) ? -ESPIPE
+				: file_write_user(t, f, a[1], a[2], &pos);
 	file_put(f);
 	return r;
 }
@@ -402,7 +405,8 @@ SYSCALL(fcntl)
 			r = -EINVAL;
 			break;
 		}
-		r = fdt_install(t->files, file_get(f), (int)a[2], cmd == F_DUPFD_CLOEXEC, nofile(t));
+		r = fdt_install(t->files, file_get(f), (int)a[2], cmd == F_DUPFD_CLOEXEC,
+				nofile(t));
 		if (r < 0)
 			file_put(f);
 		break;
@@ -448,9 +452,10 @@ SYSCALL(fcntl)
 	case F_ADD_SEALS:
 	case F_GET_SEALS: {
 		/* memfds and tmpfs files: the host memfd behind them keeps the seals */
-		int hfd = f->ops && f->ops->mmap_fd && f->inode->fs && f->inode->fs->magic == 0x01021994
-				  ? f->ops->mmap_fd(f)
-				  : -1;
+		int hfd =
+		    f->ops && f->ops->mmap_fd && f->inode->fs && f->inode->fs->magic == 0x01021994
+			? f->ops->mmap_fd(f)
+			: -1;
 		if (hfd < 0)
 			r = -EINVAL;
 		else if (cmd == F_ADD_SEALS && !writable(f))
@@ -517,7 +522,8 @@ static long stat_at(struct task *t, int dirfd, uint64_t upath, int flags, struct
 	if (err)
 		return err;
 	struct walk_result w;
-	int wf = (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) | (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0);
+	int wf = (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) |
+		 (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0);
 	err = vfs_walk(t, dirfd, path, wf, &w);
 	free(path);
 	if (err)
@@ -737,8 +743,8 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, uint32_t mode,
 	} else if (!w.d->inode->iops->mknod) {
 		err = -EPERM;
 	} else {
-		err = w.d->inode->iops->mknod(w.d->inode, w.last,
-					      (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask), dev);
+		err = w.d->inode->iops->mknod(
+		    w.d->inode, w.last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask), dev);
 		if (!err)
 			FSNOTIFY_NAME(w.d, w.last, IN_CREATE);
 	}
@@ -784,11 +790,11 @@ static long do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 	else if (ro(&w))
 		err = -EROFS;
 	else if (flags & AT_REMOVEDIR)
-		err = !S_ISDIR(c->inode->mode) ? -ENOTDIR
+		err = !S_ISDIR(c->inode->mode)	? -ENOTDIR
 		      : w.d->inode->iops->rmdir ? w.d->inode->iops->rmdir(w.d->inode, w.last)
 						: -EPERM;
 	else
-		err = S_ISDIR(c->inode->mode) ? -EISDIR
+		err = S_ISDIR(c->inode->mode)	 ? -EISDIR
 		      : w.d->inode->iops->unlink ? w.d->inode->iops->unlink(w.d->inode, w.last)
 						 : -EPERM;
 	if (!err) {
@@ -887,7 +893,8 @@ static long do_linkat(struct task *t, int odfd, uint64_t opath, int ndfd, uint64
 		return err;
 	struct walk_result ow, nw;
 	err = vfs_walk(t, odfd, path,
-		       (flags & AT_SYMLINK_FOLLOW ? 0 : WALK_NOFOLLOW) | (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
+		       (flags & AT_SYMLINK_FOLLOW ? 0 : WALK_NOFOLLOW) |
+			   (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
 		       &ow);
 	free(path);
 	if (err)
@@ -1040,7 +1047,8 @@ static long setattr_path(struct task *t, int dirfd, uint64_t upath, int flags, s
 		return err;
 	struct walk_result w;
 	err = vfs_walk(t, dirfd, path,
-		       (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) | (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
+		       (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) |
+			   (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
 		       &w);
 	free(path);
 	if (err)
@@ -1207,7 +1215,8 @@ static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int f
 		return err;
 	struct walk_result w;
 	err = vfs_walk(t, dirfd, path,
-		       (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) | (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
+		       (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) |
+			   (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
 		       &w);
 	free(path);
 	if (err)
@@ -1217,7 +1226,8 @@ static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int f
 	/* root: read/write always, execute if any x bit (or a directory) */
 	if ((mode & X_OK) && !S_ISDIR(in->mode) && !(in->mode & 0111))
 		err = -EACCES;
-	if ((mode & W_OK) && ro(&w) && !S_ISCHR(in->mode) && !S_ISFIFO(in->mode) && !S_ISSOCK(in->mode))
+	if ((mode & W_OK) && ro(&w) && !S_ISCHR(in->mode) && !S_ISFIFO(in->mode) &&
+	    !S_ISSOCK(in->mode))
 		err = -EROFS;
 	walk_result_put(&w);
 	return err;

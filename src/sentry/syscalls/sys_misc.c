@@ -271,7 +271,8 @@ SYSCALL(capget)
 	} hdr;
 	if (copy_in(t, a[0], &hdr, sizeof(hdr)))
 		return -EFAULT;
-	if (hdr.version != _LINUX_CAPABILITY_VERSION_3 && hdr.version != _LINUX_CAPABILITY_VERSION_2 &&
+	if (hdr.version != _LINUX_CAPABILITY_VERSION_3 &&
+	    hdr.version != _LINUX_CAPABILITY_VERSION_2 &&
 	    hdr.version != _LINUX_CAPABILITY_VERSION_1) {
 		hdr.version = _LINUX_CAPABILITY_VERSION_3;
 		copy_out(t, a[0], &hdr, sizeof(hdr));
@@ -280,9 +281,9 @@ SYSCALL(capget)
 	if (!a[1])
 		return 0;
 	struct creds *c = &t->proc->creds;
-	uint32_t data[6] = {(uint32_t)c->cap_eff, (uint32_t)c->cap_perm, (uint32_t)c->cap_inh,
-			    (uint32_t)(c->cap_eff >> 32), (uint32_t)(c->cap_perm >> 32),
-			    (uint32_t)(c->cap_inh >> 32)};
+	uint32_t data[6] = {(uint32_t)c->cap_eff,	   (uint32_t)c->cap_perm,
+			    (uint32_t)c->cap_inh,	   (uint32_t)(c->cap_eff >> 32),
+			    (uint32_t)(c->cap_perm >> 32), (uint32_t)(c->cap_inh >> 32)};
 	size_t n = hdr.version == _LINUX_CAPABILITY_VERSION_1 ? 12 : 24;
 	return copy_out(t, a[1], data, n) ? -EFAULT : 0;
 }

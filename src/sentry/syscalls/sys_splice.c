@@ -12,13 +12,13 @@
 #include "sentry/fs/vfs.h"
 #include "sentry/syscalls/syscalls.h"
 
-#define SPLICE_F_MOVE     1
+#define SPLICE_F_MOVE	  1
 #define SPLICE_F_NONBLOCK 2
-#define SPLICE_F_MORE     4
-#define SPLICE_F_GIFT     8
-#define SPLICE_F_ALL      15
-#define SPLICE_CHUNK      65536
-#define MAX_RW            0x7ffff000L
+#define SPLICE_F_MORE	  4
+#define SPLICE_F_GIFT	  8
+#define SPLICE_F_ALL	  15
+#define SPLICE_CHUNK	  65536
+#define MAX_RW		  0x7ffff000L
 
 static int can_read(struct file *f)
 {

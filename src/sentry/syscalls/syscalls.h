@@ -16,9 +16,9 @@ struct file;
 typedef long (*syscall_fn)(struct task *t, const uint64_t *a);
 
 /* Kernel-internal restart codes (never seen by the application). */
-#define ERESTARTSYS           512
-#define ERESTARTNOINTR        513
-#define ERESTARTNOHAND        514
+#define ERESTARTSYS	      512
+#define ERESTARTNOINTR	      513
+#define ERESTARTNOHAND	      514
 #define ERESTART_RESTARTBLOCK 516
 
 /* Installs f (reference taken over) at the lowest free fd; returns the fd

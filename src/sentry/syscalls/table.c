@@ -69,7 +69,7 @@ void syscall_table_print(FILE *out)
 	for (int i = 0; i < SYSCALL_NAMES_MAX; i++) {
 		if (!syscall_names[i])
 			continue;
-		const char *support = !table[i].fn ? "unimplemented (ENOSYS)"
+		const char *support = !table[i].fn    ? "unimplemented (ENOSYS)"
 				      : table[i].note ? table[i].note
 						      : "supported";
 		if (table[i].fn)

@@ -40,21 +40,33 @@ static int64_t dev_llseek(struct file *f, int64_t off, int whence)
 	return 0;
 }
 
-static const struct file_ops null_fops = {.read = null_read, .write = null_write, .llseek = dev_llseek};
-static const struct file_ops zero_fops = {.read = zero_read, .write = null_write, .llseek = dev_llseek};
-static const struct file_ops full_fops = {.read = zero_read, .write = full_write, .llseek = dev_llseek};
-static const struct file_ops random_fops = {.read = random_read, .write = null_write,
-					    .llseek = dev_llseek};
+static const struct file_ops null_fops = {
+    .read = null_read, .write = null_write, .llseek = dev_llseek};
+static const struct file_ops zero_fops = {
+    .read = zero_read, .write = null_write, .llseek = dev_llseek};
+static const struct file_ops full_fops = {
+    .read = zero_read, .write = full_write, .llseek = dev_llseek};
+static const struct file_ops random_fops = {
+    .read = random_read, .write = null_write, .llseek = dev_llseek};
 
 int chardev_open(struct inode *in, struct file *f)
 {
 	switch (in->rdev) {
-	case MKDEV(1, 3): f->ops = &null_fops; return 0;
-	case MKDEV(1, 5): f->ops = &zero_fops; return 0;
-	case MKDEV(1, 7): f->ops = &full_fops; return 0;
+	case MKDEV(1, 3):
+		f->ops = &null_fops;
+		return 0;
+	case MKDEV(1, 5):
+		f->ops = &zero_fops;
+		return 0;
+	case MKDEV(1, 7):
+		f->ops = &full_fops;
+		return 0;
 	case MKDEV(1, 8):
-	case MKDEV(1, 9): f->ops = &random_fops; return 0;
-	case MKDEV(5, 0): return hostfile_open_tty(f);
+	case MKDEV(1, 9):
+		f->ops = &random_fops;
+		return 0;
+	case MKDEV(5, 0):
+		return hostfile_open_tty(f);
 	}
 	return -ENXIO;
 }
@@ -64,7 +76,7 @@ int devfs_populate(struct inode *dir)
 	static const struct {
 		const char *name;
 		uint64_t dev;
-	} nodes[] = {{"null", MKDEV(1, 3)},   {"zero", MKDEV(1, 5)},    {"full", MKDEV(1, 7)},
+	} nodes[] = {{"null", MKDEV(1, 3)},   {"zero", MKDEV(1, 5)},	{"full", MKDEV(1, 7)},
 		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}, {"tty", MKDEV(5, 0)},
 		     {"ptmx", MKDEV(5, 2)} /* opens with ENXIO until devpts exists */};
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {

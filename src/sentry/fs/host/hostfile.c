@@ -177,12 +177,12 @@ static void hf_release(struct file *f)
 }
 
 static const struct file_ops hf_fops = {
-	.read = hf_read,
-	.write = hf_write,
-	.llseek = hf_llseek,
-	.poll = hf_poll,
-	.ioctl = hf_ioctl,
-	.release = hf_release,
+    .read = hf_read,
+    .write = hf_write,
+    .llseek = hf_llseek,
+    .poll = hf_poll,
+    .ioctl = hf_ioctl,
+    .release = hf_release,
 };
 
 static struct fs hostfile_fs = {.name = "host", .dev = 0x5};
@@ -228,9 +228,9 @@ static int hf_inode_setattr(struct inode *in, const struct iattr *ia)
 }
 
 static const struct inode_ops hf_iops = {
-	.open = hf_inode_open,
-	.setattr = hf_inode_setattr,
-	.release = hf_inode_release,
+    .open = hf_inode_open,
+    .setattr = hf_inode_setattr,
+    .release = hf_inode_release,
 };
 
 int hostfile_open_tty(struct file *f)

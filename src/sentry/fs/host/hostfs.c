@@ -272,26 +272,26 @@ static int host_setattr(struct inode *in, const struct iattr *ia)
 }
 
 static const struct inode_ops host_iops = {
-	.lookup = host_lookup,
-	.getattr = host_getattr,
-	.setattr = host_setattr,
-	.readlink = host_readlink,
-	.open = host_open,
-	.statfs = host_statfs,
-	.listxattr = host_listxattr,
-	.getxattr = host_getxattr,
-	.release = host_release,
+    .lookup = host_lookup,
+    .getattr = host_getattr,
+    .setattr = host_setattr,
+    .readlink = host_readlink,
+    .open = host_open,
+    .statfs = host_statfs,
+    .listxattr = host_listxattr,
+    .getxattr = host_getxattr,
+    .release = host_release,
 };
 
 static const struct file_ops host_fops = {
-	.read = host_read,
-	.write = host_write,
-	.llseek = host_llseek,
-	.readdir = host_readdir,
-	.mmap_fd = host_mmap_fd,
-	.fsync = host_fsync,
-	.truncate = host_truncate,
-	.release = host_file_release,
+    .read = host_read,
+    .write = host_write,
+    .llseek = host_llseek,
+    .readdir = host_readdir,
+    .mmap_fd = host_mmap_fd,
+    .fsync = host_fsync,
+    .truncate = host_truncate,
+    .release = host_file_release,
 };
 
 struct inode *hostfs_new(int root_fd, int readonly)

@@ -175,10 +175,10 @@ static void in_release(struct file *f)
 }
 
 static const struct file_ops inotify_fops = {
-	.read = in_read,
-	.poll = in_poll,
-	.ioctl = in_ioctl,
-	.release = in_release,
+    .read = in_read,
+    .poll = in_poll,
+    .ioctl = in_ioctl,
+    .release = in_release,
 };
 
 static struct fs anon_fs = {.name = "anon_inodefs", .dev = 0xd};
@@ -234,7 +234,7 @@ SYSCALL(inotify_add_watch)
 	if (err >= 0)
 		err = vfs_walk(t, AT_FDCWD, path,
 			       (mask & IN_DONT_FOLLOW ? WALK_NOFOLLOW : 0) |
-				       (mask & IN_ONLYDIR ? WALK_DIR : 0),
+				   (mask & IN_ONLYDIR ? WALK_DIR : 0),
 			       &w);
 	free(path);
 	if (err < 0) {

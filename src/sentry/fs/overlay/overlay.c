@@ -189,7 +189,10 @@ static int copy_up(struct inode *in)
 	if ((err = udir->iops->lookup(udir, on->name, &up)))
 		return err;
 	struct iattr ia = {.valid = IATTR_MODE | IATTR_UID | IATTR_GID | IATTR_ATIME | IATTR_MTIME,
-			   .mode = perm, .uid = lo->uid, .gid = lo->gid, .atime = lo->atime,
+			   .mode = perm,
+			   .uid = lo->uid,
+			   .gid = lo->gid,
+			   .atime = lo->atime,
 			   .mtime = lo->mtime};
 	if (S_ISLNK(lo->mode))
 		ia.valid &= ~(unsigned)IATTR_MODE;
@@ -497,23 +500,23 @@ static void ovl_release(struct inode *in)
 }
 
 static const struct inode_ops ovl_iops = {
-	.lookup = ovl_lookup,
-	.create = ovl_create,
-	.mkdir = ovl_mkdir,
-	.mknod = ovl_mknod,
-	.symlink = ovl_symlink,
-	.link = ovl_link,
-	.unlink = ovl_unlink,
-	.rmdir = ovl_rmdir,
-	.rename = ovl_rename,
-	.readlink = ovl_readlink,
-	.getattr = ovl_getattr,
-	.setattr = ovl_setattr,
-	.open = ovl_open,
-	.statfs = ovl_statfs,
-	.listxattr = ovl_listxattr,
-	.getxattr = ovl_getxattr,
-	.release = ovl_release,
+    .lookup = ovl_lookup,
+    .create = ovl_create,
+    .mkdir = ovl_mkdir,
+    .mknod = ovl_mknod,
+    .symlink = ovl_symlink,
+    .link = ovl_link,
+    .unlink = ovl_unlink,
+    .rmdir = ovl_rmdir,
+    .rename = ovl_rename,
+    .readlink = ovl_readlink,
+    .getattr = ovl_getattr,
+    .setattr = ovl_setattr,
+    .open = ovl_open,
+    .statfs = ovl_statfs,
+    .listxattr = ovl_listxattr,
+    .getxattr = ovl_getxattr,
+    .release = ovl_release,
 };
 
 /* Merged directory listings. */
@@ -651,7 +654,8 @@ static int ovl_readdir(struct file *f, dir_emit_fn emit, void *ctx)
 		f->dir_pos = 2;
 	}
 	for (size_t i = f->dir_pos - 2; i < l->n; i++) {
-		if (!l->v[i].whiteout && emit(ctx, l->v[i].name, l->v[i].ino, l->v[i].type, (int64_t)i + 3))
+		if (!l->v[i].whiteout &&
+		    emit(ctx, l->v[i].name, l->v[i].ino, l->v[i].type, (int64_t)i + 3))
 			return 0;
 		f->dir_pos = i + 3;
 	}
@@ -674,9 +678,9 @@ static void ovl_dir_release(struct file *f)
 }
 
 static const struct file_ops ovl_dir_fops = {
-	.readdir = ovl_readdir,
-	.llseek = ovl_dir_llseek,
-	.release = ovl_dir_release,
+    .readdir = ovl_readdir,
+    .llseek = ovl_dir_llseek,
+    .release = ovl_dir_release,
 };
 
 struct inode *overlay_new(struct inode *upper_root, struct inode *lower_root)

@@ -193,11 +193,11 @@ static int pipe_open(struct inode *in, struct file *f)
 
 static const struct inode_ops pipe_iops = {.open = pipe_open, .release = pipe_inode_release};
 static const struct file_ops pipe_fops = {
-	.read = pipe_read,
-	.write = pipe_write,
-	.poll = pipe_poll,
-	.ioctl = pipe_ioctl,
-	.release = pipe_release,
+    .read = pipe_read,
+    .write = pipe_write,
+    .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
+    .release = pipe_release,
 };
 
 static struct fs pipefs = {.name = "pipefs", .dev = 0xc, .magic = 0x50495045};

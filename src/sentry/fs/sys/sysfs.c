@@ -61,8 +61,8 @@ struct inode *sysfs_new(void)
 	put(root, "devices/system/cpu", "possible", cpus);
 	put(root, "devices/system/cpu", "present", cpus);
 	put(root, "kernel/mm/transparent_hugepage", "enabled", "always madvise [never]\n");
-	static const char *dirs[] = {"class", "devices/virtual", "fs/cgroup", "bus", "block",
-				     "dev/char", "dev/block", "firmware", "module"};
+	static const char *dirs[] = {"class",	 "devices/virtual", "fs/cgroup", "bus",	  "block",
+				     "dev/char", "dev/block",	    "firmware",	 "module"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		struct inode *d = mkdirs(root, dirs[i]);
 		if (d)

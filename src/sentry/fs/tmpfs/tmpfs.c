@@ -22,10 +22,10 @@ struct tentry {
 
 struct tnode {
 	struct tentry *entries; /* directories */
-	struct inode *parent;   /* directories: for ".." in readdir */
-	int memfd;              /* regular files */
-	char *target;           /* symlinks */
-	struct pipe *fifo;      /* named pipes: made on the first open */
+	struct inode *parent;	/* directories: for ".." in readdir */
+	int memfd;		/* regular files */
+	char *target;		/* symlinks */
+	struct pipe *fifo;	/* named pipes: made on the first open */
 };
 
 static const struct inode_ops t_iops;
@@ -470,36 +470,36 @@ static int t_fsync(struct file *f)
 }
 
 static const struct inode_ops t_iops = {
-	.lookup = t_lookup,
-	.create = t_create,
-	.mkdir = t_mkdir,
-	.mknod = t_mknod,
-	.symlink = t_symlink,
-	.link = t_link,
-	.unlink = t_unlink,
-	.rmdir = t_rmdir,
-	.rename = t_rename,
-	.readlink = t_readlink,
-	.getattr = t_getattr,
-	.setattr = t_setattr,
-	.open = t_open,
-	.statfs = t_statfs,
-	.release = t_release,
+    .lookup = t_lookup,
+    .create = t_create,
+    .mkdir = t_mkdir,
+    .mknod = t_mknod,
+    .symlink = t_symlink,
+    .link = t_link,
+    .unlink = t_unlink,
+    .rmdir = t_rmdir,
+    .rename = t_rename,
+    .readlink = t_readlink,
+    .getattr = t_getattr,
+    .setattr = t_setattr,
+    .open = t_open,
+    .statfs = t_statfs,
+    .release = t_release,
 };
 
 static const struct file_ops t_fops = {
-	.read = t_read,
-	.write = t_write,
-	.llseek = t_llseek,
-	.mmap_fd = t_mmap_fd,
-	.truncate = t_truncate,
-	.fsync = t_fsync,
+    .read = t_read,
+    .write = t_write,
+    .llseek = t_llseek,
+    .mmap_fd = t_mmap_fd,
+    .truncate = t_truncate,
+    .fsync = t_fsync,
 };
 
 static const struct file_ops t_dir_fops = {
-	.llseek = t_llseek,
-	.readdir = t_readdir,
-	.fsync = t_fsync,
+    .llseek = t_llseek,
+    .readdir = t_readdir,
+    .fsync = t_fsync,
 };
 
 struct inode *tmpfs_memfd_new(unsigned host_flags)

@@ -217,14 +217,14 @@ int plat_set_fpstate(struct plat_thread *t, const void *buf)
 
 /* The stub's seccomp filter: host calls only from the stub instruction. */
 static struct sock_filter stub_filter[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 5),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(STUB_SYSCALL + 2), 0, 3),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)((STUB_SYSCALL + 2) >> 32), 0, 1),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 5),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(STUB_SYSCALL + 2), 0, 3),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)((STUB_SYSCALL + 2) >> 32), 0, 1),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 };
 
 static int find_vdso(void)
@@ -311,8 +311,8 @@ int plat_init(void)
 		/* The kernel writes the rseq area (in libc's TLS) on every return
 		 * to user mode; it is about to be unmapped, so unregister it. */
 		if (__rseq_size)
-			syscall(SYS_rseq, (char *)__builtin_thread_pointer() + __rseq_offset,
-				32, 1 /* RSEQ_FLAG_UNREGISTER */, 0x53053053);
+			syscall(SYS_rseq, (char *)__builtin_thread_pointer() + __rseq_offset, 32,
+				1 /* RSEQ_FLAG_UNREGISTER */, 0x53053053);
 		raise(SIGSTOP);
 		_exit(127);
 	}
@@ -459,8 +459,8 @@ int plat_fork(struct plat_thread *t, int share_vm, struct plat_thread **out)
 
 int plat_thread_new(struct plat_thread *t, struct plat_thread **out)
 {
-	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
-			      CLONE_SYSVSEM;
+	unsigned long flags =
+	    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM;
 	int err = clone_from(t, flags, t->as, out);
 	if (!err)
 		plat_as_get(t->as);
@@ -585,7 +585,9 @@ int plat_send_fd(struct plat_thread *t, int fd)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
