@@ -17,11 +17,15 @@
 #include <unistd.h>
 
 struct hnode {
-	int fd; /* O_PATH */
+	int fd;   /* O_PATH */
+	int rofd; /* opened O_RDONLY once and shared by every read-only open
+		   * of a regular file (I/O is positional, so no offset is
+		   * shared), or -1 */
 };
 
 struct hfile {
-	int fd; /* opened for I/O */
+	int fd;     /* opened for I/O */
+	int shared; /* the node's rofd: not ours to close */
 };
 
 static const struct inode_ops host_iops;
@@ -56,6 +60,7 @@ static struct inode *node_new(struct fs *fs, int fd)
 		return NULL;
 	}
 	h->fd = fd;
+	h->rofd = -1;
 	in->priv = h;
 	fill_from_stat(in, &st);
 	return in;
@@ -110,15 +115,23 @@ static int host_open(struct inode *in, struct file *f)
 	int flags = acc | (f->flags & (O_APPEND | O_DIRECTORY));
 	if (S_ISDIR(in->mode))
 		flags = O_RDONLY | O_DIRECTORY;
-	int fd = reopen(h->fd, flags);
-	if (fd < 0)
+	int shared = S_ISREG(in->mode) && acc == O_RDONLY;
+	if (shared && h->rofd < 0)
+		h->rofd = reopen(h->fd, O_RDONLY);
+	int fd = shared ? h->rofd : reopen(h->fd, flags);
+	if (fd < 0) {
+		if (shared)
+			h->rofd = -1;
 		return fd;
+	}
 	struct hfile *hf = malloc(sizeof(*hf));
 	if (!hf) {
-		close(fd);
+		if (!shared)
+			close(fd);
 		return -ENOMEM;
 	}
 	hf->fd = fd;
+	hf->shared = shared;
 	f->priv = hf;
 	f->ops = &host_fops;
 	return 0;
@@ -167,6 +180,8 @@ static void host_release(struct inode *in)
 	struct hnode *h = in->priv;
 	if (h) {
 		close(h->fd);
+		if (h->rofd >= 0)
+			close(h->rofd);
 		free(h);
 	}
 }
@@ -259,7 +274,8 @@ static void host_file_release(struct file *f)
 {
 	struct hfile *hf = f->priv;
 	if (hf) {
-		close(hf->fd);
+		if (!hf->shared)
+			close(hf->fd);
 		free(hf);
 	}
 }
