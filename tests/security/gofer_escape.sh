@@ -27,6 +27,11 @@ wait_sock "$T/sock" || fail "gofer did not start: $(cat "$T/gofer.log")"
 
 # The confinement is in place.
 [ "$(ls -A "/proc/$gpid/root/")" = 0 ] || fail "gofer root holds more than the export"
+# the socket appears before the filter goes on: give it a moment
+for _ in $(seq 50); do
+	grep -q '^Seccomp:[[:space:]]*2' "/proc/$gpid/status" && break
+	sleep 0.05
+done
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$gpid/status" || fail "no seccomp filter"
 grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$gpid/status" || fail "no no_new_privs"
 capeff=$(awk '/^CapEff/ {print $2}' "/proc/$gpid/status")
