@@ -42,6 +42,18 @@ static long get_path(struct task *t, uint64_t addr, char **out)
 	return 0;
 }
 
+/* Walks a path argument of the application. */
+static long walk_user(struct task *t, int dirfd, uint64_t upath, int flags, struct walk_result *w)
+{
+	char *path;
+	long err = get_path(t, upath, &path);
+	if (err)
+		return err;
+	err = vfs_walk(t, dirfd, path, flags, w);
+	free(path);
+	return err;
+}
+
 int fd_install(struct task *t, struct file *f, int cloexec)
 {
 	int fd = fdt_install(t->files, f, 0, cloexec, nofile(t));
@@ -986,13 +998,8 @@ static long do_readlinkat(struct task *t, int dirfd, uint64_t upath, uint64_t ub
 {
 	if (len <= 0)
 		return -EINVAL;
-	char *path;
-	long err = get_path(t, upath, &path);
-	if (err)
-		return err;
 	struct walk_result w;
-	err = vfs_walk(t, dirfd, path, WALK_NOFOLLOW | WALK_EMPTY, &w);
-	free(path);
+	long err = walk_user(t, dirfd, upath, WALK_NOFOLLOW | WALK_EMPTY, &w);
 	if (err)
 		return err;
 	struct inode *in = w.d->inode;
@@ -1041,16 +1048,11 @@ SYSCALL(readlinkat)
 
 static long setattr_path(struct task *t, int dirfd, uint64_t upath, int flags, struct iattr *ia)
 {
-	char *path;
-	long err = get_path(t, upath, &path);
-	if (err)
-		return err;
 	struct walk_result w;
-	err = vfs_walk(t, dirfd, path,
-		       (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) |
-			   (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
-		       &w);
-	free(path);
+	long err = walk_user(t, dirfd, upath,
+			     (flags & AT_SYMLINK_NOFOLLOW ? WALK_NOFOLLOW : 0) |
+				 (flags & AT_EMPTY_PATH ? WALK_EMPTY : 0),
+			     &w);
 	if (err)
 		return err;
 	struct inode *in = w.d->inode;
@@ -1061,7 +1063,6 @@ static long setattr_path(struct task *t, int dirfd, uint64_t upath, int flags, s
 	walk_result_put(&w);
 	return err;
 }
-
 static long setattr_fd(struct task *t, int fd, struct iattr *ia)
 {
 	struct file *f = fdt_get(t->files, fd);
@@ -1076,25 +1077,21 @@ static long setattr_fd(struct task *t, int fd, struct iattr *ia)
 	file_put(f);
 	return err;
 }
-
 SYSCALL(chmod)
 {
 	struct iattr ia = {.valid = IATTR_MODE, .mode = (uint32_t)a[1]};
 	return setattr_path(t, AT_FDCWD, a[0], 0, &ia);
 }
-
 SYSCALL(fchmodat)
 {
 	struct iattr ia = {.valid = IATTR_MODE, .mode = (uint32_t)a[2]};
 	return setattr_path(t, (int)a[0], a[1], 0, &ia);
 }
-
 SYSCALL(fchmod)
 {
 	struct iattr ia = {.valid = IATTR_MODE, .mode = (uint32_t)a[1]};
 	return setattr_fd(t, (int)a[0], &ia);
 }
-
 static void chown_attr(struct iattr *ia, uint64_t uid, uint64_t gid)
 {
 	if ((uint32_t)uid != (uint32_t)-1) {
@@ -1106,35 +1103,30 @@ static void chown_attr(struct iattr *ia, uint64_t uid, uint64_t gid)
 		ia->gid = (uint32_t)gid;
 	}
 }
-
 SYSCALL(chown)
 {
 	struct iattr ia = {0};
 	chown_attr(&ia, a[1], a[2]);
 	return setattr_path(t, AT_FDCWD, a[0], 0, &ia);
 }
-
 SYSCALL(lchown)
 {
 	struct iattr ia = {0};
 	chown_attr(&ia, a[1], a[2]);
 	return setattr_path(t, AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW, &ia);
 }
-
 SYSCALL(fchown)
 {
 	struct iattr ia = {0};
 	chown_attr(&ia, a[1], a[2]);
 	return setattr_fd(t, (int)a[0], &ia);
 }
-
 SYSCALL(fchownat)
 {
 	struct iattr ia = {0};
 	chown_attr(&ia, a[2], a[3]);
 	return setattr_path(t, (int)a[0], a[1], (int)a[4], &ia);
 }
-
 SYSCALL(utimensat)
 {
 	struct iattr ia = {.valid = IATTR_ATIME | IATTR_MTIME};
@@ -1161,7 +1153,6 @@ SYSCALL(utimensat)
 		return setattr_fd(t, (int)a[0], &ia);
 	return setattr_path(t, (int)a[0], a[1], (int)a[3], &ia);
 }
-
 SYSCALL(truncate)
 {
 	if ((int64_t)a[1] < 0)
@@ -1169,7 +1160,6 @@ SYSCALL(truncate)
 	struct iattr ia = {.valid = IATTR_SIZE, .size = a[1]};
 	return setattr_path(t, AT_FDCWD, a[0], 0, &ia);
 }
-
 SYSCALL(ftruncate)
 {
 	if ((int64_t)a[1] < 0)
@@ -1187,7 +1177,6 @@ SYSCALL(ftruncate)
 	file_put(f);
 	return err;
 }
-
 SYSCALL(fsync)
 {
 	struct file *f = fdt_get(t->files, (int)a[0]);
@@ -1197,12 +1186,10 @@ SYSCALL(fsync)
 	file_put(f);
 	return err;
 }
-
 SYSCALL(sync)
 {
 	return 0;
 }
-
 static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int flags)
 {
 	if (mode & ~7)
@@ -1222,8 +1209,7 @@ static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int f
 	if (err)
 		return err;
 	struct inode *in = w.d->inode;
-	getattr(in);
-	/* root: read/write always, execute if any x bit (or a directory) */
+	getattr(in); /* root: read/write always, execute if any x bit (or a directory) */
 	if ((mode & X_OK) && !S_ISDIR(in->mode) && !(in->mode & 0111))
 		err = -EACCES;
 	if ((mode & W_OK) && ro(&w) && !S_ISCHR(in->mode) && !S_ISFIFO(in->mode) &&
@@ -1232,29 +1218,24 @@ static long do_access(struct task *t, int dirfd, uint64_t upath, int mode, int f
 	walk_result_put(&w);
 	return err;
 }
-
 SYSCALL(access)
 {
 	return do_access(t, AT_FDCWD, a[0], (int)a[1], 0);
 }
-
 SYSCALL(faccessat)
 {
 	return do_access(t, (int)a[0], a[1], (int)a[2], 0);
 }
-
 SYSCALL(faccessat2)
 {
 	return do_access(t, (int)a[0], a[1], (int)a[2], (int)a[3]);
 }
-
 SYSCALL(umask)
 {
 	uint32_t old = t->fs->umask;
 	t->fs->umask = (uint32_t)a[0] & 0777;
 	return old;
 }
-
 SYSCALL(chdir)
 {
 	char *path;
@@ -1263,7 +1244,6 @@ SYSCALL(chdir)
 		return err;
 	struct walk_result w;
 	err = vfs_walk(t, AT_FDCWD, path, WALK_DIR, &w);
-	free(path);
 	if (err)
 		return err;
 	fs_context_set_cwd(t->fs, w.mnt, w.d);
@@ -1287,13 +1267,8 @@ SYSCALL(fchdir)
 
 SYSCALL(chroot)
 {
-	char *path;
-	long err = get_path(t, a[0], &path);
-	if (err)
-		return err;
 	struct walk_result w;
-	err = vfs_walk(t, AT_FDCWD, path, WALK_DIR, &w);
-	free(path);
+	long err = walk_user(t, AT_FDCWD, a[0], WALK_DIR, &w);
 	if (err)
 		return err;
 	dentry_put(t->fs->root);
@@ -1401,13 +1376,8 @@ static long do_statfs(struct task *t, struct inode *in, uint64_t ubuf)
 
 SYSCALL(statfs)
 {
-	char *path;
-	long err = get_path(t, a[0], &path);
-	if (err)
-		return err;
 	struct walk_result w;
-	err = vfs_walk(t, AT_FDCWD, path, 0, &w);
-	free(path);
+	long err = walk_user(t, AT_FDCWD, a[0], 0, &w);
 	if (err)
 		return err;
 	err = do_statfs(t, w.d->inode, a[1]);

@@ -17,14 +17,14 @@
 #include <unistd.h>
 
 struct hnode {
-	int fd;   /* O_PATH */
+	int fd;	  /* O_PATH */
 	int rofd; /* opened O_RDONLY once and shared by every read-only open
 		   * of a regular file (I/O is positional, so no offset is
 		   * shared), or -1 */
 };
 
 struct hfile {
-	int fd;     /* opened for I/O */
+	int fd;	    /* opened for I/O */
 	int shared; /* the node's rofd: not ours to close */
 };
 
