@@ -155,6 +155,16 @@ static int build_fs(const struct sentry_config *cfg, struct fs_context **out)
 	if (!m)
 		return -ENOMEM;
 	vfs_root_mount = m;
+	/* a container's root gets /dev, /proc and /sys even if its image has none */
+	for (const char *const *p = (const char *const[]){"dev", "proc", "sys", NULL};
+	     cfg->root && *p; p++) {
+		struct mount *pm;
+		struct dentry *pd;
+		int e = mount_point(m, *p, &pm, &pd);
+		if (e)
+			return e;
+		dentry_put(pd);
+	}
 	struct inode *dev;
 	int err = mount_tmpfs(m, "dev", 0755, &dev);
 	if (!err)
