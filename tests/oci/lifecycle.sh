@@ -126,7 +126,23 @@ cv run --detach --bundle "$bundle" c8 </dev/null >/dev/null 2>&1 || fail "run --
 cv delete --force c8 || fail "delete --force"
 [ -z "$(cv list -q)" ] || fail "containers left: $(cv list -q)"
 
-# 7. errors name what is wrong.
+# 7. a tmpfs mount; process.user; signals to a foreground run reach the program.
+config "d['mounts'].append({'destination':'/scratch','type':'tmpfs','source':'tmpfs','options':['mode=1777']}); d['process']['user']={'uid':1000,'gid':1000}; d['process']['args']=$(args sh -c 'echo tmp >/scratch/x && cat /scratch/x; while read k a b; do [ "$k" = Uid: ] && echo $a; done </proc/self/status; exit 0')"
+out=$(cv run --bundle "$bundle" c9 </dev/null 2>"$tmp/err") || fail "tmpfs run: $(cat "$tmp/err")"
+[ "$out" = "tmp
+1000" ] || fail "tmpfs mount or uid: '$out'"
+config "d['process']['args']=$(args sleep 100)"
+"$CVISOR" --root "$tmp/state" run --bundle "$bundle" c10 </dev/null >/dev/null 2>&1 &
+runpid=$!
+for i in $(seq 50); do [ "$(cv list -q)" = c10 ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM $runpid
+wait $runpid
+rc=$?
+[ "$rc" = 143 ] || fail "foreground run after SIGTERM: $rc"
+[ -z "$(cv list -q)" ] || fail "foreground run left its state"
+
+# 8. errors name what is wrong.
 config "d['process']['args']=[]"
 cv run --bundle "$bundle" bad 2>"$tmp/err" && fail "empty process.args accepted"
 grep -q 'process.args' "$tmp/err" || fail "error message: $(cat "$tmp/err")"
