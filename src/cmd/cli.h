@@ -35,6 +35,12 @@ int cmd_spec(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_features(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_state(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_list(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_start(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_kill(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_delete(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_wait(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];

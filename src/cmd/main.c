@@ -20,6 +20,12 @@ const struct command commands[] = {
     {"features", cmd_features, "print the features this runtime supports (JSON)"},
     {"state", cmd_state, "print the state of a container (JSON)"},
     {"list", cmd_list, "list containers (--format table|json, -q)"},
+    {"run", cmd_run, "create and start a container (--bundle DIR, --pid-file F, --detach)"},
+    {"create", cmd_create, "create a container, its program held until start"},
+    {"start", cmd_start, "start the program of a created container"},
+    {"kill", cmd_kill, "send a signal (default SIGTERM) to a container"},
+    {"delete", cmd_delete, "delete a stopped container (--force: any)"},
+    {"wait", cmd_wait, "wait for a container to stop; exit with its status"},
     {"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
     {NULL, NULL, NULL},
 };

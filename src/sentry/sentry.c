@@ -79,9 +79,70 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 	return err;
 }
 
-static int build_fs(struct fs_context **out)
+/* Finds or makes (as a directory in the overlay) the mount point path. */
+static int mount_point(struct mount *root, const char *path, struct mount **mnt,
+		       struct dentry **out)
 {
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct mount *m = root;
+	struct dentry *d = dentry_get(root->root);
+	char *copy = strdup(path), *save = NULL;
+	int err = copy ? 0 : -ENOMEM;
+	for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c && !err;
+	     c = strtok_r(NULL, "/", &save)) {
+		struct dentry *n;
+		err = vfs_lookup_child(d, c, &n);
+		if (err == -ENOENT && d->inode->iops && d->inode->iops->mkdir) {
+			err = d->inode->iops->mkdir(d->inode, c, 0755);
+			if (!err)
+				err = vfs_lookup_child(d, c, &n);
+		}
+		if (err)
+			break;
+		if (!S_ISDIR(n->inode->mode)) {
+			dentry_put(n);
+			err = -ENOTDIR;
+			break;
+		}
+		dentry_put(d);
+		d = n;
+		vfs_follow_mounts(&m, &d);
+	}
+	free(copy);
+	if (err) {
+		dentry_put(d);
+		return err;
+	}
+	*mnt = m;
+	*out = d;
+	return 0;
+}
+
+static int mount_one(struct mount *root, const struct sentry_mount *sm)
+{
+	struct inode *in;
+	if (sm->tmpfs) {
+		in = tmpfs_new(sm->mode ? sm->mode : 01777);
+	} else {
+		int fd = open(sm->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		in = hostfs_new(fd, sm->readonly);
+	}
+	if (!in)
+		return -ENOMEM;
+	struct mount *m;
+	struct dentry *d;
+	int err = mount_point(root, sm->destination, &m, &d);
+	if (err)
+		return err;
+	err = vfs_mount_at(m, d, in, sm->tmpfs ? "tmpfs" : sm->source, sm->readonly ? 1 : 0);
+	dentry_put(d);
+	return err;
+}
+
+static int build_fs(const struct sentry_config *cfg, struct fs_context **out)
+{
+	int rootfd = open(cfg->root ? cfg->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -errno;
 	struct inode *lower = hostfs_new(rootfd, 1);
@@ -89,10 +150,21 @@ static int build_fs(struct fs_context **out)
 	struct inode *root = lower && upper ? overlay_new(upper, lower) : NULL;
 	if (!root)
 		return -ENOMEM;
-	struct mount *m = vfs_mount_root(root, "overlay", 0);
+	struct mount *m =
+	    vfs_mount_root(root, "overlay", cfg->readonly_root ? 1 /* MS_RDONLY */ : 0);
 	if (!m)
 		return -ENOMEM;
 	vfs_root_mount = m;
+	/* a container's root gets /dev, /proc and /sys even if its image has none */
+	for (const char *const *p = (const char *const[]){"dev", "proc", "sys", NULL};
+	     cfg->root && *p; p++) {
+		struct mount *pm;
+		struct dentry *pd;
+		int e = mount_point(m, *p, &pm, &pd);
+		if (e)
+			return e;
+		dentry_put(pd);
+	}
 	struct inode *dev;
 	int err = mount_tmpfs(m, "dev", 0755, &dev);
 	if (!err)
@@ -104,6 +176,11 @@ static int build_fs(struct fs_context **out)
 		return err;
 	if ((err = mount_sysfs(m)))
 		return err;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if ((err = mount_one(m, &cfg->mounts[i]))) {
+			log_error("mount %s: %s", cfg->mounts[i].destination, strerror(-err));
+			return err;
+		}
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;
 }
@@ -156,7 +233,7 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (cfg->hostname)
 		strncpy(sandbox_hostname, cfg->hostname, 64);
 	struct fs_context *fs = NULL;
-	if ((e = build_fs(&fs)))
+	if ((e = build_fs(cfg, &fs)))
 		return error_set(err, -e, "build the sandbox file system");
 	if (cfg->cwd) {
 		struct dentry *d = dentry_get(fs->root);
@@ -193,11 +270,21 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if ((e = task_start_init(pt, mm, files, fs, &pid)))
 		return error_set(err, -e, "create the first task");
 	struct task *t = task_by_tid(pid);
+	if (cfg->uid || cfg->gid) {
+		struct creds *c = &t->proc->creds;
+		c->ruid = c->euid = c->suid = c->fsuid = cfg->uid;
+		c->rgid = c->egid = c->sgid = c->fsgid = cfg->gid;
+		if (cfg->uid)
+			c->cap_eff = c->cap_perm = 0;
+	}
 	const char *prog = cfg->argv[0];
 	char *resolved = NULL;
 	if (!strchr(prog, '/')) {
 		/* search PATH as a shell would */
-		const char *path = getenv("PATH");
+		const char *path = cfg->root ? NULL : getenv("PATH");
+		for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
+			if (strncmp(*e, "PATH=", 5) == 0)
+				path = *e + 5;
 		char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
 		char *save = NULL;
 		for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
@@ -205,7 +292,12 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 			char *cand;
 			if (asprintf(&cand, "%s/%s", d, prog) < 0)
 				break;
-			if (access(cand, X_OK) == 0) {
+			char *host = NULL;
+			if (cfg->root && asprintf(&host, "%s/%s", cfg->root, cand) < 0)
+				host = NULL;
+			int found = access(host ? host : cand, X_OK) == 0;
+			free(host);
+			if (found) {
 				resolved = cand;
 				break;
 			}

@@ -3,9 +3,28 @@
 #ifndef CVISOR_SENTRY_SENTRY_H
 #define CVISOR_SENTRY_SENTRY_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "lib/error.h"
 
+/* A mount over the root, made before the first program runs: a host
+ * directory (hostfs) or, with tmpfs set, a fresh memory file system. The
+ * destination is created in the overlay if it is missing. */
+struct sentry_mount {
+	const char *source;	 /* host directory (bind); unused for tmpfs */
+	const char *destination; /* absolute, inside the sandbox */
+	int readonly;
+	int tmpfs;
+	uint32_t mode; /* tmpfs root mode; 0 = 01777 */
+};
+
 struct sentry_config {
+	const char *root;  /* host directory seen as /, read-only underneath; NULL = "/" */
+	int readonly_root; /* writes fail with EROFS instead of going to the overlay */
+	uint32_t uid, gid; /* of the first program; 0 keeps every capability */
+	const struct sentry_mount *mounts;
+	size_t n_mounts;
 	char **argv; /* the program and its arguments */
 	char **envp;
 	const char *cwd; /* inside the sandbox */

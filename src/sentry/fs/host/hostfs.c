@@ -280,17 +280,109 @@ static void host_file_release(struct file *f)
 	}
 }
 
+/* Writes (only on a writable hostfs: the bind mounts of a container). */
 static int host_setattr(struct inode *in, const struct iattr *ia)
 {
 	if (in->fs->readonly)
 		return -EROFS;
-	return -EPERM;
+	struct hnode *h = in->priv;
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", h->fd);
+	if (ia->valid & IATTR_SIZE) {
+		if (S_ISDIR(in->mode))
+			return -EISDIR;
+		int fd = reopen(h->fd, O_WRONLY);
+		if (fd < 0)
+			return fd;
+		int r = ftruncate(fd, (off_t)ia->size);
+		close(fd);
+		if (r < 0)
+			return -errno;
+	}
+	if ((ia->valid & IATTR_MODE) && !S_ISLNK(in->mode) && chmod(p, ia->mode & 07777) < 0)
+		return -errno;
+	if ((ia->valid & (IATTR_UID | IATTR_GID)) &&
+	    fchownat(h->fd, "", (ia->valid & IATTR_UID) ? ia->uid : (uint32_t)-1,
+		     (ia->valid & IATTR_GID) ? ia->gid : (uint32_t)-1, AT_EMPTY_PATH) < 0)
+		return -errno;
+	if ((ia->valid & (IATTR_ATIME | IATTR_MTIME)) && !S_ISLNK(in->mode)) {
+		struct timespec ts[2] = {ia->atime, ia->mtime};
+		if (!(ia->valid & IATTR_ATIME))
+			ts[0].tv_nsec = UTIME_OMIT;
+		if (!(ia->valid & IATTR_MTIME))
+			ts[1].tv_nsec = UTIME_OMIT;
+		if (utimensat(AT_FDCWD, p, ts, 0) < 0)
+			return -errno;
+	}
+	return host_getattr(in);
+}
+
+static int host_create(struct inode *dir, const char *name, uint32_t mode, struct inode **out)
+{
+	if (dir->fs->readonly)
+		return -EROFS;
+	struct hnode *h = dir->priv;
+	int fd =
+	    openat(h->fd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode & 07777);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return host_lookup(dir, name, out);
+}
+
+static int host_mkdir(struct inode *dir, const char *name, uint32_t mode)
+{
+	if (dir->fs->readonly)
+		return -EROFS;
+	struct hnode *h = dir->priv;
+	return mkdirat(h->fd, name, mode & 07777) < 0 ? -errno : 0;
+}
+
+static int host_symlink(struct inode *dir, const char *name, const char *target)
+{
+	if (dir->fs->readonly)
+		return -EROFS;
+	struct hnode *h = dir->priv;
+	return symlinkat(target, h->fd, name) < 0 ? -errno : 0;
+}
+
+static int host_unlink(struct inode *dir, const char *name)
+{
+	if (dir->fs->readonly)
+		return -EROFS;
+	struct hnode *h = dir->priv;
+	return unlinkat(h->fd, name, 0) < 0 ? -errno : 0;
+}
+
+static int host_rmdir(struct inode *dir, const char *name)
+{
+	if (dir->fs->readonly)
+		return -EROFS;
+	struct hnode *h = dir->priv;
+	return unlinkat(h->fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+static int host_rename(struct inode *odir, const char *oname, struct inode *ndir, const char *nname,
+		       unsigned flags)
+{
+	if (odir->fs->readonly)
+		return -EROFS;
+	if (odir->fs != ndir->fs)
+		return -EXDEV;
+	struct hnode *o = odir->priv, *n = ndir->priv;
+	return syscall(SYS_renameat2, o->fd, oname, n->fd, nname, flags) < 0 ? -errno : 0;
 }
 
 static const struct inode_ops host_iops = {
     .lookup = host_lookup,
     .getattr = host_getattr,
     .setattr = host_setattr,
+    .create = host_create,
+    .mkdir = host_mkdir,
+    .symlink = host_symlink,
+    .unlink = host_unlink,
+    .rmdir = host_rmdir,
+    .rename = host_rename,
     .readlink = host_readlink,
     .open = host_open,
     .statfs = host_statfs,
