@@ -16,6 +16,8 @@
 #include "lib/log.h"
 #include "sentry/fs/dev/chardev.h"
 #include "sentry/fs/fdtable.h"
+#include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/gofer/launch.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
 #include "sentry/fs/overlay/overlay.h"
@@ -79,12 +81,22 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 	return err;
 }
 
-static int build_fs(struct fs_context **out)
+/* The root's lower layer: the Gofer's "/" over gofer_sock if >= 0, else
+ * hostfs. */
+static int build_fs(int gofer_sock, struct fs_context **out)
 {
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -errno;
-	struct inode *lower = hostfs_new(rootfd, 1);
+	struct inode *lower;
+	if (gofer_sock >= 0) {
+		int e = 0;
+		lower = goferfs_new(gofer_sock, "/", 1, &e);
+		if (!lower)
+			return e;
+	} else {
+		int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return -errno;
+		lower = hostfs_new(rootfd, 1);
+	}
 	struct inode *upper = tmpfs_new(0755);
 	struct inode *root = lower && upper ? overlay_new(upper, lower) : NULL;
 	if (!root)
@@ -144,9 +156,8 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
-int sentry_run(const struct sentry_config *cfg, struct error **err)
+static int run(const struct sentry_config *cfg, int gofer_sock, struct error **err)
 {
-	plug_stdio();
 	int e = plat_init();
 	if (e)
 		return error_set(err, -e, "start the platform");
@@ -156,7 +167,7 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (cfg->hostname)
 		strncpy(sandbox_hostname, cfg->hostname, 64);
 	struct fs_context *fs = NULL;
-	if ((e = build_fs(&fs)))
+	if ((e = build_fs(gofer_sock, &fs)))
 		return error_set(err, -e, "build the sandbox file system");
 	if (cfg->cwd) {
 		struct dentry *d = dentry_get(fs->root);
@@ -225,4 +236,19 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
+}
+
+int sentry_run(const struct sentry_config *cfg, struct error **err)
+{
+	plug_stdio();
+	if (!cfg->gofer_root)
+		return run(cfg, -1, err);
+	/* the Gofer starts before the platform, so it inherits none of it */
+	pid_t gofer = 0;
+	int sock = gofer_launch("/:ro", &gofer);
+	if (sock < 0)
+		return error_set(err, -sock, "start the gofer");
+	int r = run(cfg, sock, err);
+	gofer_stop(gofer);
+	return r;
 }
