@@ -54,11 +54,17 @@ static int node_new(struct fs *fs, uint32_t fid, struct inode **out)
 static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	struct gnode *g = dir->priv;
+	struct lookup_cache *lc = ((struct gfs *)dir->fs)->lc;
+	if ((*out = gofer_lc_find(lc, g->fid, name)))
+		return 0;
 	uint32_t fid;
 	int r = p9c_walk(gconn(dir), g->fid, name, &fid);
 	if (r < 0)
 		return r;
-	return node_new(dir->fs, fid, out);
+	r = node_new(dir->fs, fid, out);
+	if (r == 0)
+		gofer_lc_add(lc, g->fid, name, *out);
+	return r;
 }
 
 static int gofer_getattr(struct inode *in)
@@ -140,6 +146,7 @@ struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err)
 		free(fs);
 		return NULL;
 	}
+	fs->lc = gofer_lc_new();
 	fs->fs.name = "9p";
 	fs->fs.readonly = readonly;
 	fs->fs.magic = 0x01021997; /* V9FS_MAGIC */

@@ -6,9 +6,12 @@
 #include "sentry/fs/gofer/p9client.h"
 #include "sentry/fs/vfs.h"
 
+struct lookup_cache;
+
 struct gfs {
 	struct fs fs; /* first: inodes point at it */
 	struct p9c *conn;
+	struct lookup_cache *lc; /* may be NULL */
 };
 
 struct gnode {
@@ -30,5 +33,11 @@ static inline struct p9c *gconn(struct inode *in)
 extern const struct file_ops gofer_fops;
 /* Opens in for f (Tlopen of a clone of its fid). */
 int gofer_open(struct inode *in, struct file *f);
+
+/* lookup_cache.c: the inode of name in the directory with fid dir (a new
+ * reference) or NULL; gofer_lc_add keeps its own reference to in. */
+struct lookup_cache *gofer_lc_new(void);
+struct inode *gofer_lc_find(struct lookup_cache *c, uint32_t dir, const char *name);
+void gofer_lc_add(struct lookup_cache *c, uint32_t dir, const char *name, struct inode *in);
 
 #endif
