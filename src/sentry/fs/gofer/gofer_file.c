@@ -14,23 +14,23 @@
 int gofer_open(struct inode *in, struct file *f)
 {
 	struct gnode *g = in->priv;
-	struct p9c *c = gconn(in);
+	struct p9_client *c = gconn(in);
 	if (!S_ISREG(in->mode) && !S_ISDIR(in->mode))
 		return -ENXIO; /* the Gofer serves no devices, fifos or sockets */
 	uint32_t flags = (uint32_t)((f->flags & O_ACCMODE) | (f->flags & O_APPEND));
 	if (S_ISDIR(in->mode))
 		flags = O_RDONLY | O_DIRECTORY;
 	uint32_t fid;
-	int r = p9c_walk(c, g->fid, NULL, &fid);
+	int r = p9client_walk(c, g->fid, NULL, &fid);
 	if (r < 0)
 		return r;
 	struct p9_msg req = {.type = P9_TLOPEN}, rep;
 	req.tlopen.fid = fid;
 	req.tlopen.flags = flags;
 	int fd = -1;
-	r = p9c_rpc(c, &req, P9_RLOPEN, &rep, &fd);
+	r = p9client_rpc(c, &req, P9_RLOPEN, &rep, &fd);
 	if (r < 0) {
-		p9c_clunk(c, fid);
+		p9client_clunk(c, fid);
 		return r;
 	}
 	uint32_t iounit = rep.ropen.iounit;
@@ -39,7 +39,7 @@ int gofer_open(struct inode *in, struct file *f)
 	if (!gf) {
 		if (fd >= 0)
 			close(fd);
-		p9c_clunk(c, fid);
+		p9client_clunk(c, fid);
 		return -ENOMEM;
 	}
 	gf->fid = fid;
@@ -52,7 +52,7 @@ int gofer_open(struct inode *in, struct file *f)
 }
 
 /* The largest Tread/Twrite payload. */
-static uint32_t io_max(struct p9c *c, struct gfile *gf)
+static uint32_t io_max(struct p9_client *c, struct gfile *gf)
 {
 	uint32_t m = c->msize - P9_IOHDRSZ;
 	return gf->iounit && gf->iounit < m ? gf->iounit : m;
@@ -68,7 +68,7 @@ static long gofer_read(struct file *f, void *buf, size_t len, int64_t *off)
 		*off += n;
 		return n;
 	}
-	struct p9c *c = gconn(f->inode);
+	struct p9_client *c = gconn(f->inode);
 	size_t done = 0;
 	while (done < len) {
 		size_t want = len - done;
@@ -78,7 +78,7 @@ static long gofer_read(struct file *f, void *buf, size_t len, int64_t *off)
 		req.tread.fid = gf->fid;
 		req.tread.offset = (uint64_t)*off;
 		req.tread.count = (uint32_t)want;
-		int r = p9c_rpc(c, &req, P9_RREAD, &rep, NULL);
+		int r = p9client_rpc(c, &req, P9_RREAD, &rep, NULL);
 		if (r < 0)
 			return done ? (long)done : r;
 		uint32_t n = rep.rread.count;
@@ -110,7 +110,7 @@ static long gofer_write(struct file *f, const void *buf, size_t len, int64_t *of
 		}
 		return n < 0 ? -errno : n;
 	}
-	struct p9c *c = gconn(f->inode);
+	struct p9_client *c = gconn(f->inode);
 	size_t done = 0;
 	while (done < len) {
 		size_t want = len - done;
@@ -120,7 +120,7 @@ static long gofer_write(struct file *f, const void *buf, size_t len, int64_t *of
 		req.twrite.fid = gf->fid;
 		req.twrite.offset = (uint64_t)*off;
 		req.twrite.data = (struct p9_data){(uint32_t)want, (const uint8_t *)buf + done};
-		int r = p9c_rpc(c, &req, P9_RWRITE, &rep, NULL);
+		int r = p9client_rpc(c, &req, P9_RWRITE, &rep, NULL);
 		if (r < 0)
 			return done ? (long)done : r;
 		uint32_t n = rep.rwrite.count;
@@ -175,13 +175,13 @@ static int64_t gofer_llseek(struct file *f, int64_t off, int whence)
 static int gofer_readdir(struct file *f, dir_emit_fn emit, void *ctx)
 {
 	struct gfile *gf = f->priv;
-	struct p9c *c = gconn(f->inode);
+	struct p9_client *c = gconn(f->inode);
 	for (;;) {
 		struct p9_msg req = {.type = P9_TREADDIR}, rep;
 		req.tread.fid = gf->fid;
 		req.tread.offset = gf->dir_off;
 		req.tread.count = c->msize - P9_RREAD_HDRSZ;
-		int r = p9c_rpc(c, &req, P9_RREADDIR, &rep, NULL);
+		int r = p9client_rpc(c, &req, P9_RREADDIR, &rep, NULL);
 		if (r < 0)
 			return r;
 		if (rep.rread.count == 0)
@@ -217,7 +217,7 @@ static int gofer_fsync(struct file *f)
 		return fsync(gf->fd) < 0 ? -errno : 0;
 	struct p9_msg req = {.type = P9_TFSYNC}, rep;
 	req.tfsync.fid = gf->fid;
-	int r = p9c_rpc(gconn(f->inode), &req, P9_RFSYNC, &rep, NULL);
+	int r = p9client_rpc(gconn(f->inode), &req, P9_RFSYNC, &rep, NULL);
 	if (r == 0)
 		p9_msg_free(&rep);
 	return r;
@@ -234,7 +234,7 @@ static void gofer_file_release(struct file *f)
 	if (gf) {
 		if (gf->fd >= 0)
 			close(gf->fd);
-		p9c_clunk(gconn(f->inode), gf->fid);
+		p9client_clunk(gconn(f->inode), gf->fid);
 		free(gf);
 	}
 }

@@ -30,18 +30,18 @@ static void fill_attr(struct inode *in, const struct p9_rgetattr *a)
 /* Takes over fid: clunked on failure. */
 static int node_new(struct fs *fs, uint32_t fid, struct inode **out)
 {
-	struct p9c *c = ((struct gfs *)fs)->conn;
+	struct p9_client *c = ((struct gfs *)fs)->conn;
 	struct p9_rgetattr a;
-	int r = p9c_getattr(c, fid, &a);
+	int r = p9client_getattr(c, fid, &a);
 	if (r < 0) {
-		p9c_clunk(c, fid);
+		p9client_clunk(c, fid);
 		return r;
 	}
 	struct gnode *g = malloc(sizeof(*g));
 	struct inode *in = g ? inode_new(fs, &gofer_iops, &gofer_fops, a.mode) : NULL;
 	if (!in) {
 		free(g);
-		p9c_clunk(c, fid);
+		p9client_clunk(c, fid);
 		return -ENOMEM;
 	}
 	g->fid = fid;
@@ -58,7 +58,7 @@ static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 	if ((*out = gofer_lc_find(lc, g->fid, name)))
 		return 0;
 	uint32_t fid;
-	int r = p9c_walk(gconn(dir), g->fid, name, &fid);
+	int r = p9client_walk(gconn(dir), g->fid, name, &fid);
 	if (r < 0)
 		return r;
 	r = node_new(dir->fs, fid, out);
@@ -81,7 +81,7 @@ static int gofer_readlink(struct inode *in, char *buf, size_t len)
 {
 	struct gnode *g = in->priv;
 	struct p9_msg req = {.type = P9_TREADLINK, .fid = {g->fid}}, rep;
-	int r = p9c_rpc(gconn(in), &req, P9_RREADLINK, &rep, NULL);
+	int r = p9client_rpc(gconn(in), &req, P9_RREADLINK, &rep, NULL);
 	if (r < 0)
 		return r;
 	size_t n = strlen(rep.rreadlink.target);
@@ -96,7 +96,7 @@ static int gofer_statfs(struct inode *in, struct linux_statfs *out)
 {
 	struct gnode *g = in->priv;
 	struct p9_msg req = {.type = P9_TSTATFS, .fid = {g->fid}}, rep;
-	int r = p9c_rpc(gconn(in), &req, P9_RSTATFS, &rep, NULL);
+	int r = p9client_rpc(gconn(in), &req, P9_RSTATFS, &rep, NULL);
 	if (r < 0)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -118,7 +118,7 @@ static void gofer_release(struct inode *in)
 {
 	struct gnode *g = in->priv;
 	if (g) {
-		p9c_clunk(gconn(in), g->fid);
+		p9client_clunk(gconn(in), g->fid);
 		free(g);
 	}
 }
@@ -141,7 +141,7 @@ struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err)
 		return NULL;
 	}
 	uint32_t root;
-	fs->conn = p9c_connect(sock, aname, &root, err);
+	fs->conn = p9client_connect(sock, aname, &root, err);
 	if (!fs->conn) {
 		free(fs);
 		return NULL;

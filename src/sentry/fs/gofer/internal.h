@@ -10,7 +10,7 @@ struct lookup_cache;
 
 struct gfs {
 	struct fs fs; /* first: inodes point at it */
-	struct p9c *conn;
+	struct p9_client *conn;
 	struct lookup_cache *lc; /* may be NULL */
 };
 
@@ -25,7 +25,7 @@ struct gfile {
 	uint32_t iounit;
 };
 
-static inline struct p9c *gconn(struct inode *in)
+static inline struct p9_client *gconn(struct inode *in)
 {
 	return ((struct gfs *)in->fs)->conn;
 }

@@ -8,7 +8,7 @@
 
 #include "lib/log.h"
 
-static int broke(struct p9c *c, int why)
+static int broke(struct p9_client *c, int why)
 {
 	if (!c->broken)
 		log_warn("gofer connection broken: %s", strerror(-why));
@@ -16,7 +16,8 @@ static int broke(struct p9c *c, int why)
 	return -EIO;
 }
 
-int p9c_rpc(struct p9c *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep, int *fd_out)
+int p9client_rpc(struct p9_client *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep,
+		 int *fd_out)
 {
 	if (fd_out)
 		*fd_out = -1;
@@ -61,7 +62,7 @@ int p9c_rpc(struct p9c *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep
 	return 0;
 }
 
-uint32_t p9c_fid_new(struct p9c *c)
+uint32_t p9client_fid_new(struct p9_client *c)
 {
 	uint32_t f = c->next_fid++;
 	if (c->next_fid == P9_NOFID)
@@ -69,22 +70,22 @@ uint32_t p9c_fid_new(struct p9c *c)
 	return f;
 }
 
-void p9c_clunk(struct p9c *c, uint32_t fid)
+void p9client_clunk(struct p9_client *c, uint32_t fid)
 {
 	struct p9_msg req = {.type = P9_TCLUNK, .fid = {fid}}, rep;
-	if (p9c_rpc(c, &req, P9_RCLUNK, &rep, NULL) == 0)
+	if (p9client_rpc(c, &req, P9_RCLUNK, &rep, NULL) == 0)
 		p9_msg_free(&rep);
 }
 
-int p9c_walk(struct p9c *c, uint32_t fid, const char *name, uint32_t *newfid)
+int p9client_walk(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid)
 {
-	uint32_t nf = p9c_fid_new(c);
+	uint32_t nf = p9client_fid_new(c);
 	struct p9_msg req = {.type = P9_TWALK}, rep;
 	req.twalk.fid = fid;
 	req.twalk.newfid = nf;
 	req.twalk.nwname = name ? 1 : 0;
 	req.twalk.wname[0] = (char *)name;
-	int r = p9c_rpc(c, &req, P9_RWALK, &rep, NULL);
+	int r = p9client_rpc(c, &req, P9_RWALK, &rep, NULL);
 	if (r < 0)
 		return r;
 	uint16_t got = rep.rwalk.nwqid;
@@ -97,12 +98,12 @@ int p9c_walk(struct p9c *c, uint32_t fid, const char *name, uint32_t *newfid)
 	return 0;
 }
 
-int p9c_getattr(struct p9c *c, uint32_t fid, struct p9_rgetattr *out)
+int p9client_getattr(struct p9_client *c, uint32_t fid, struct p9_rgetattr *out)
 {
 	struct p9_msg req = {.type = P9_TGETATTR}, rep;
 	req.tgetattr.fid = fid;
 	req.tgetattr.request_mask = P9_GETATTR_BASIC;
-	int r = p9c_rpc(c, &req, P9_RGETATTR, &rep, NULL);
+	int r = p9client_rpc(c, &req, P9_RGETATTR, &rep, NULL);
 	if (r < 0)
 		return r;
 	*out = rep.rgetattr;
@@ -110,24 +111,24 @@ int p9c_getattr(struct p9c *c, uint32_t fid, struct p9_rgetattr *out)
 	return 0;
 }
 
-struct p9c *p9c_connect(int sock, const char *aname, uint32_t *root_fid, int *err)
+struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_fid, int *err)
 {
-	struct p9c *c = calloc(1, sizeof(*c));
-	if (!c || !(c->buf = malloc(P9C_MSIZE))) {
+	struct p9_client *c = calloc(1, sizeof(*c));
+	if (!c || !(c->buf = malloc(P9CLIENT_MSIZE))) {
 		free(c);
 		close(sock);
 		*err = -ENOMEM;
 		return NULL;
 	}
 	c->sock = sock;
-	c->msize = P9C_MSIZE;
+	c->msize = P9CLIENT_MSIZE;
 	c->next_fid = 1;
 	struct p9_msg req = {.type = P9_TVERSION}, rep;
-	req.version.msize = P9C_MSIZE;
+	req.version.msize = P9CLIENT_MSIZE;
 	req.version.version = P9_VERSION_DONATE;
-	int r = p9c_rpc(c, &req, P9_RVERSION, &rep, NULL);
+	int r = p9client_rpc(c, &req, P9_RVERSION, &rep, NULL);
 	if (r == 0) {
-		if (rep.version.msize < P9_MIN_MSIZE || rep.version.msize > P9C_MSIZE ||
+		if (rep.version.msize < P9_MIN_MSIZE || rep.version.msize > P9CLIENT_MSIZE ||
 		    strncmp(rep.version.version, P9_VERSION, strlen(P9_VERSION)))
 			r = -EPROTONOSUPPORT;
 		else {
@@ -137,14 +138,14 @@ struct p9c *p9c_connect(int sock, const char *aname, uint32_t *root_fid, int *er
 		p9_msg_free(&rep);
 	}
 	if (r == 0) {
-		uint32_t fid = p9c_fid_new(c);
+		uint32_t fid = p9client_fid_new(c);
 		req = (struct p9_msg){.type = P9_TATTACH};
 		req.tattach.fid = fid;
 		req.tattach.afid = P9_NOFID;
 		req.tattach.uname = "";
 		req.tattach.aname = (char *)aname;
 		req.tattach.n_uname = P9_NONUNAME;
-		r = p9c_rpc(c, &req, P9_RATTACH, &rep, NULL);
+		r = p9client_rpc(c, &req, P9_RATTACH, &rep, NULL);
 		if (r == 0) {
 			p9_msg_free(&rep);
 			*root_fid = fid;
