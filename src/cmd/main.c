@@ -131,6 +131,7 @@ int main(int argc, char **argv)
 			break;
 		case O_FILEACCESS:
 			g.file_access = optarg;
+			g.file_access_given = 1;
 			break;
 		case O_STRACE:
 			g.strace = 1;

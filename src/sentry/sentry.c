@@ -16,6 +16,8 @@
 #include "lib/log.h"
 #include "sentry/fs/dev/chardev.h"
 #include "sentry/fs/fdtable.h"
+#include "sentry/fs/gofer/goferfs.h"
+#include "sentry/fs/gofer/launch.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
 #include "sentry/fs/overlay/overlay.h"
@@ -140,12 +142,23 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	return err;
 }
 
-static int build_fs(const struct sentry_config *cfg, struct fs_context **out)
+/* The root's lower layer: the Gofer's export of the root over gofer_sock
+ * if >= 0, else hostfs. */
+static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_context **out)
 {
-	int rootfd = open(cfg->root ? cfg->root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -errno;
-	struct inode *lower = hostfs_new(rootfd, 1);
+	const char *rootpath = cfg->root ? cfg->root : "/";
+	struct inode *lower;
+	if (gofer_sock >= 0) {
+		int e = 0;
+		lower = goferfs_new(gofer_sock, rootpath, 1, &e);
+		if (!lower)
+			return e;
+	} else {
+		int rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return -errno;
+		lower = hostfs_new(rootfd, 1);
+	}
 	struct inode *upper = tmpfs_new(0755);
 	struct inode *root = lower && upper ? overlay_new(upper, lower) : NULL;
 	if (!root)
@@ -221,9 +234,8 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
-int sentry_run(const struct sentry_config *cfg, struct error **err)
+static int run(const struct sentry_config *cfg, int gofer_sock, struct error **err)
 {
-	plug_stdio();
 	int e = plat_init();
 	if (e)
 		return error_set(err, -e, "start the platform");
@@ -233,7 +245,7 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (cfg->hostname)
 		strncpy(sandbox_hostname, cfg->hostname, 64);
 	struct fs_context *fs = NULL;
-	if ((e = build_fs(cfg, &fs)))
+	if ((e = build_fs(cfg, gofer_sock, &fs)))
 		return error_set(err, -e, "build the sandbox file system");
 	if (cfg->cwd) {
 		struct dentry *d = dentry_get(fs->root);
@@ -317,4 +329,21 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
+}
+
+int sentry_run(const struct sentry_config *cfg, struct error **err)
+{
+	plug_stdio();
+	if (!cfg->gofer_root)
+		return run(cfg, -1, err);
+	/* the Gofer starts before the platform, so it inherits none of it */
+	pid_t gofer = 0;
+	char spec[4096];
+	snprintf(spec, sizeof(spec), "%s:ro", cfg->root ? cfg->root : "/");
+	int sock = gofer_launch(spec, &gofer);
+	if (sock < 0)
+		return error_set(err, -sock, "start the gofer");
+	int r = run(cfg, sock, err);
+	gofer_stop(gofer);
+	return r;
 }

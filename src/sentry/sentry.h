@@ -31,6 +31,9 @@ struct sentry_config {
 	const char *hostname;
 	int strace;
 	int max_tasks; /* the sandbox's pid limit */
+	/* The root's lower layer: 0 hostfs (the default), 1 a Gofer serving /
+	 * read-only over 9P (--file-access=gofer). */
+	int gofer_root;
 };
 
 /* Returns the exit status of the first program (128+N if killed by N). */
