@@ -16,8 +16,7 @@ struct cli_globals {
 	const char *platform;	 /* --platform: ptrace (default) */
 	const char *network;	 /* --network: none, host, sandbox */
 	const char *overlay;	 /* --overlay: memory (default) or none */
-	const char *file_access; /* --file-access: gofer (default) or direct */
-	int file_access_given;	 /* --file-access was on the command line */
+	const char *file_access; /* --file-access: direct (default for now) or gofer */
 	int debug;		 /* --debug */
 	int strace;		 /* --strace */
 	int systemd_cgroup;	 /* --systemd-cgroup (accepted; cgroupfs used) */

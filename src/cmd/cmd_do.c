@@ -38,13 +38,10 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 	if (optind >= argc)
 		return error_set(err, EINVAL, "do: no command given");
 	cfg.argv = argv + optind;
-	/* `do` keeps hostfs unless a Gofer is asked for by name */
-	if (g->file_access_given) {
-		if (!strcmp(g->file_access, "gofer"))
-			cfg.gofer_root = 1;
-		else if (strcmp(g->file_access, "direct"))
-			return error_set(err, EINVAL, "do: --file-access must be gofer or direct");
-	}
+	if (!strcmp(g->file_access, "gofer"))
+		cfg.gofer_root = 1;
+	else if (strcmp(g->file_access, "direct"))
+		return error_set(err, EINVAL, "do: `--file-access` must be `gofer` or `direct`");
 	char cwd[PATH_MAX];
 	cfg.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
 	return sentry_run(&cfg, err);

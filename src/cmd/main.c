@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 				.platform = "ptrace",
 				.network = "none",
 				.overlay = "memory",
-				.file_access = "gofer"};
+				.file_access = "direct"};
 	enum {
 		O_ROOT = 256,
 		O_LOG,
@@ -131,7 +131,6 @@ int main(int argc, char **argv)
 			break;
 		case O_FILEACCESS:
 			g.file_access = optarg;
-			g.file_access_given = 1;
 			break;
 		case O_STRACE:
 			g.strace = 1;
