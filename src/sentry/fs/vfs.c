@@ -111,8 +111,43 @@ struct dentry *dentry_new(const char *name, struct dentry *parent, struct inode 
 	return d;
 }
 
+/* The dentry cache: unused dentries that have a name in a directory. */
+#define DCACHE_MAX 8192
+static struct dentry *lru_head, *lru_tail;
+static int lru_count;
+
+static void lru_del(struct dentry *d)
+{
+	if (d->lru_prev)
+		d->lru_prev->lru_next = d->lru_next;
+	else
+		lru_head = d->lru_next;
+	if (d->lru_next)
+		d->lru_next->lru_prev = d->lru_prev;
+	else
+		lru_tail = d->lru_prev;
+	d->lru_prev = d->lru_next = NULL;
+	d->on_lru = 0;
+	lru_count--;
+}
+
+static void lru_add(struct dentry *d)
+{
+	d->lru_prev = lru_tail;
+	d->lru_next = NULL;
+	if (lru_tail)
+		lru_tail->lru_next = d;
+	else
+		lru_head = d;
+	lru_tail = d;
+	d->on_lru = 1;
+	lru_count++;
+}
+
 struct dentry *dentry_get(struct dentry *d)
 {
+	if (d->on_lru)
+		lru_del(d);
 	d->refs++;
 	return d;
 }
@@ -129,15 +164,43 @@ static void unhook(struct dentry *d)
 	}
 }
 
-void dentry_put(struct dentry *d)
+static int cacheable(struct dentry *d)
 {
-	while (d && --d->refs == 0) {
+	return d->parent && !d->unlinked && d->inode && !(d->inode->fs && d->inode->fs->no_dcache);
+}
+
+/* Frees an unused dentry and drops its reference on the parent. */
+static void dentry_kill(struct dentry *d)
+{
+	while (d) {
 		struct dentry *parent = d->parent;
 		unhook(d);
 		inode_put(d->inode);
 		free(d->name);
 		free(d);
+		if (!parent || --parent->refs > 0)
+			return;
+		if (cacheable(parent)) {
+			lru_add(parent);
+			return;
+		}
 		d = parent;
+	}
+}
+
+void dentry_put(struct dentry *d)
+{
+	if (!d || --d->refs > 0)
+		return;
+	if (!cacheable(d)) {
+		dentry_kill(d);
+		return;
+	}
+	lru_add(d);
+	while (lru_count > DCACHE_MAX) {
+		struct dentry *old = lru_head;
+		lru_del(old);
+		dentry_kill(old);
 	}
 }
 
@@ -152,6 +215,10 @@ struct dentry *dentry_child(struct dentry *dir, const char *name)
 void dentry_detach(struct dentry *d)
 {
 	d->unlinked = 1;
+	if (d->on_lru) {
+		lru_del(d);
+		dentry_kill(d);
+	}
 }
 
 void dentry_move(struct dentry *d, struct dentry *ndir, const char *nname)
@@ -161,7 +228,7 @@ void dentry_move(struct dentry *d, struct dentry *ndir, const char *nname)
 		return;
 	struct dentry *victim = dentry_child(ndir, nname);
 	if (victim && victim != d)
-		victim->unlinked = 1;
+		dentry_detach(victim);
 	unhook(d);
 	struct dentry *old = d->parent;
 	d->parent = dentry_get(ndir);

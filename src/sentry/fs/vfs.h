@@ -42,7 +42,9 @@ struct fs {
 	uint64_t dev;
 	int readonly;
 	uint64_t next_ino;
-	long magic; /* statfs f_type */
+	long magic;    /* statfs f_type */
+	int no_dcache; /* names come and go by themselves (/proc): never keep an
+			* unused dentry */
 };
 
 /* Callback for readdir: returns 0 to go on, 1 when the buffer is full. */
@@ -120,6 +122,10 @@ struct dentry {
 	struct dentry *children, *sibling;
 	struct mount *mounted; /* a mount whose root covers this dentry */
 	int unlinked;
+	/* unused dentries stay cached (in their parent's children) on an LRU
+	 * list, so walks of popular paths do not ask the file system again */
+	struct dentry *lru_prev, *lru_next;
+	int on_lru;
 };
 
 struct mount {

@@ -20,7 +20,45 @@ struct onode {
 	struct inode *upper, *lower;
 	struct inode *parent; /* overlay inode of the directory holding it */
 	char *name;
+	struct inode *self;
+	/* One live onode per name: a directory lists its live children (no
+	 * references; a child leaves the list when released, unlinked or
+	 * renamed), so every lookup of a name shares the node a copy-up
+	 * changes. */
+	struct onode *kids, *next_kid;
+	int linked;
 };
+
+static struct onode *ON(struct inode *in);
+
+static void kid_unlink(struct onode *on)
+{
+	if (!on->linked)
+		return;
+	for (struct onode **k = &ON(on->parent)->kids; *k; k = &(*k)->next_kid) {
+		if (*k == on) {
+			*k = on->next_kid;
+			break;
+		}
+	}
+	on->linked = 0;
+	on->next_kid = NULL;
+}
+
+static void kid_link(struct inode *dir, struct onode *on)
+{
+	on->next_kid = ON(dir)->kids;
+	ON(dir)->kids = on;
+	on->linked = 1;
+}
+
+static struct onode *kid_find(struct inode *dir, const char *name)
+{
+	for (struct onode *k = ON(dir)->kids; k; k = k->next_kid)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
 
 static const struct inode_ops ovl_iops;
 static const struct file_ops ovl_dir_fops;
@@ -74,7 +112,14 @@ static struct inode *onode_new(struct fs *fs, struct inode *upper, struct inode 
 	on->upper = upper;
 	on->lower = lower;
 	on->parent = parent ? inode_get(parent) : NULL;
+	on->self = in;
 	in->priv = on;
+	if (parent) {
+		struct onode *stale = kid_find(parent, name);
+		if (stale)
+			kid_unlink(stale);
+		kid_link(parent, on);
+	}
 	if (S_ISDIR(r->mode))
 		in->fops = &ovl_dir_fops;
 	copy_attrs(in);
@@ -89,6 +134,11 @@ static int is_whiteout(struct inode *in)
 static int ovl_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	struct onode *d = ON(dir);
+	struct onode *live = kid_find(dir, name);
+	if (live) {
+		*out = inode_get(live->self);
+		return 0;
+	}
 	struct inode *up = NULL, *lo = NULL;
 	if (d->upper && d->upper->iops->lookup(d->upper, name, &up) == 0 && is_whiteout(up)) {
 		inode_put(up);
@@ -344,6 +394,8 @@ static int remove_name(struct inode *dir, const char *name, int is_dir)
 	}
 	if (!err && lower_has(dir, name))
 		err = make_whiteout(udir, name);
+	if (!err)
+		kid_unlink(c);
 	inode_put(child);
 	return err;
 }
@@ -380,6 +432,10 @@ static int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		if (!err)
 			err = ON(odir)->upper->iops->rename(ON(odir)->upper, oname, ON(ndir)->upper,
 							    nname, RENAME_EXCHANGE);
+		if (!err) {
+			kid_unlink(ON(src));
+			kid_unlink(ON(other));
+		}
 		if (other)
 			inode_put(other);
 		inode_put(src);
@@ -411,11 +467,20 @@ static int ovl_rename(struct inode *odir, const char *oname, struct inode *ndir,
 		/* a lower file of the same name shows through unless whited out */
 		if (lower_has(odir, oname))
 			err = make_whiteout(ON(odir)->upper, oname);
+		/* the node now lives at the new name; a node replaced there
+		 * leaves the name */
 		struct onode *s = ON(src);
+		if (victim)
+			kid_unlink(ON(victim));
 		char *nn = strdup(nname);
+		kid_unlink(s);
 		if (nn) {
 			free(s->name);
 			s->name = nn;
+			struct inode *old = s->parent;
+			s->parent = inode_get(ndir);
+			inode_put(old);
+			kid_link(ndir, s);
 		}
 	}
 	if (victim)
@@ -492,6 +557,7 @@ static int ovl_getxattr(struct inode *in, const char *name, void *buf, size_t le
 static void ovl_release(struct inode *in)
 {
 	struct onode *on = in->priv;
+	kid_unlink(on);
 	inode_put(on->upper);
 	inode_put(on->lower);
 	inode_put(on->parent);

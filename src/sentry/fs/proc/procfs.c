@@ -16,7 +16,7 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #define DYN_BASE	 1024 /* readdir position of numeric entry k: DYN_BASE + k */
 
-static struct fs procfs = {.name = "proc", .dev = 0x16, .magic = PROC_SUPER_MAGIC};
+static struct fs procfs = {.name = "proc", .dev = 0x16, .magic = PROC_SUPER_MAGIC, .no_dcache = 1};
 
 /* ---- text buffers ---- */
 
