@@ -66,11 +66,11 @@ static struct sentry_mount *sentry_mounts(const struct oci_spec *s, size_t *n)
 		sm->readonly = (m->flags & MS_RDONLY) != 0;
 		if ((m->flags & MS_BIND) || strcmp(type, "bind") == 0) {
 			struct stat sb;
-			if (!m->source || stat(m->source, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-				log_warn(
-				    "mounts[%zu] `%s`: only directories can be bind mounted yet; "
-				    "skipped",
-				    i, m->destination);
+			if (!m->source || stat(m->source, &sb) < 0 ||
+			    !(S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode))) {
+				log_warn("mounts[%zu] `%s`: only directories and regular files can "
+					 "be bind mounted yet; skipped",
+					 i, m->destination);
 				continue;
 			}
 			sm->source = m->source;

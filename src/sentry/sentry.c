@@ -81,8 +81,9 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 	return err;
 }
 
-/* Finds or makes (as a directory in the overlay) the mount point path. */
-static int mount_point(struct mount *root, const char *path, struct mount **mnt,
+/* Finds or makes (in the overlay) the mount point path: every component a
+ * directory, the last one a file if want_file. */
+static int mount_point(struct mount *root, const char *path, int want_file, struct mount **mnt,
 		       struct dentry **out)
 {
 	struct mount *m = root;
@@ -92,15 +93,24 @@ static int mount_point(struct mount *root, const char *path, struct mount **mnt,
 	for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c && !err;
 	     c = strtok_r(NULL, "/", &save)) {
 		struct dentry *n;
+		int last = save == NULL || *save == 0 || strspn(save, "/") == strlen(save);
+		int file = want_file && last;
 		err = vfs_lookup_child(d, c, &n);
-		if (err == -ENOENT && d->inode->iops && d->inode->iops->mkdir) {
+		if (err == -ENOENT && file && d->inode->iops->create) {
+			struct inode *made;
+			err = d->inode->iops->create(d->inode, c, S_IFREG | 0644, &made);
+			if (!err) {
+				inode_put(made);
+				err = vfs_lookup_child(d, c, &n);
+			}
+		} else if (err == -ENOENT && d->inode->iops && d->inode->iops->mkdir) {
 			err = d->inode->iops->mkdir(d->inode, c, 0755);
 			if (!err)
 				err = vfs_lookup_child(d, c, &n);
 		}
 		if (err)
 			break;
-		if (!S_ISDIR(n->inode->mode)) {
+		if (file ? S_ISDIR(n->inode->mode) : !S_ISDIR(n->inode->mode)) {
 			dentry_put(n);
 			err = -ENOTDIR;
 			break;
@@ -125,16 +135,20 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	if (sm->tmpfs) {
 		in = tmpfs_new(sm->mode ? sm->mode : 01777);
 	} else {
-		int fd = open(sm->source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = open(sm->source, O_PATH | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		in = hostfs_new(fd, sm->readonly);
+		if (in && !S_ISDIR(in->mode) && !S_ISREG(in->mode)) {
+			inode_put(in);
+			return -ENOTSUP; /* host devices, fifos, sockets */
+		}
 	}
 	if (!in)
 		return -ENOMEM;
 	struct mount *m;
 	struct dentry *d;
-	int err = mount_point(root, sm->destination, &m, &d);
+	int err = mount_point(root, sm->destination, !sm->tmpfs && !S_ISDIR(in->mode), &m, &d);
 	if (err)
 		return err;
 	err = vfs_mount_at(m, d, in, sm->tmpfs ? "tmpfs" : sm->source, sm->readonly ? 1 : 0);
@@ -173,7 +187,7 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 	     cfg->root && *p; p++) {
 		struct mount *pm;
 		struct dentry *pd;
-		int e = mount_point(m, *p, &pm, &pd);
+		int e = mount_point(m, *p, 0, &pm, &pd);
 		if (e)
 			return e;
 		dentry_put(pd);

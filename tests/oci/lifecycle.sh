@@ -70,6 +70,15 @@ out=$(cv run --bundle "$bundle" c2 </dev/null 2>"$tmp/err") || fail "bind mount 
 [ "$out" = persisted ] || fail "read-only bind mount read '$out'"
 [ ! -e "$tmp/host/g" ] || fail "read-only bind mount was written"
 
+# File bind mounts (as Podman's /etc/hosts): over an existing file and a new one.
+echo host-file >"$tmp/file1"
+config "d['mounts'].append({'destination':'/etc/motd','type':'bind','source':'$tmp/file1','options':['rbind','ro']}); d['mounts'].append({'destination':'/etc/new/hosts','type':'bind','source':'$tmp/file1','options':['rbind','rw']}); d['process']['args']=$(args sh -c 'cat /etc/motd /etc/new/hosts; echo rw >/etc/new/hosts')"
+out=$(cv run --bundle "$bundle" c2f </dev/null 2>"$tmp/err") || fail "file bind mount run: $(cat "$tmp/err")"
+[ "$out" = "host-file
+host-file" ] || fail "file bind mounts read '$out'"
+[ "$(cat "$tmp/file1")" = rw ] || fail "rw file bind mount write did not reach the host"
+[ "$(cat "$rootfs/etc/motd")" = original ] || fail "file bind mount changed the rootfs"
+
 # 3. the root: read-only (default spec) refuses writes; with readonly false
 # writes go to the memory overlay; the host rootfs never changes.
 config "d['process']['args']=$(args sh -c 'echo x >/etc/motd')"
