@@ -348,6 +348,10 @@ int vfs_open(struct task *t, int dirfd, const char *path, int flags, uint32_t mo
 				walk_result_put(&w);
 				return -EROFS;
 			}
+			if ((err = vfs_permission(t, dir, 3 /* write and search */))) {
+				walk_result_put(&w);
+				return err;
+			}
 			if (!dir->iops->create) {
 				walk_result_put(&w);
 				return -EACCES;

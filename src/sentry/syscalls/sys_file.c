@@ -701,6 +701,14 @@ static int ro(struct walk_result *w)
 	return (w->mnt && (w->mnt->flags & 1)) || (w->d->inode->fs && w->d->inode->fs->readonly);
 }
 
+/* Whether t may add or remove names in the directory w leads to. */
+static long may_change(struct task *t, struct walk_result *w)
+{
+	if (ro(w))
+		return -EROFS;
+	return vfs_permission(t, w->d->inode, 3 /* write and search */);
+}
+
 static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, uint32_t mode)
 {
 	struct walk_result w;
@@ -711,8 +719,8 @@ static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, uint32_t mode)
 	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
 		dentry_put(c);
 		err = -EEXIST;
-	} else if (ro(&w)) {
-		err = -EROFS;
+	} else if ((err = may_change(t, &w))) {
+		/* err says why */
 	} else if (!w.d->inode->iops->mkdir) {
 		err = -EPERM;
 	} else {
@@ -750,8 +758,8 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, uint32_t mode,
 	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
 		dentry_put(c);
 		err = -EEXIST;
-	} else if (ro(&w)) {
-		err = -EROFS;
+	} else if ((err = may_change(t, &w))) {
+		/* err says why */
 	} else if (!w.d->inode->iops->mknod) {
 		err = -EPERM;
 	} else {
@@ -799,8 +807,8 @@ static long do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 	}
 	if (c->mounted)
 		err = -EBUSY;
-	else if (ro(&w))
-		err = -EROFS;
+	else if ((err = may_change(t, &w)))
+		; /* err says why */
 	else if (flags & AT_REMOVEDIR)
 		err = !S_ISDIR(c->inode->mode)	? -ENOTDIR
 		      : w.d->inode->iops->rmdir ? w.d->inode->iops->rmdir(w.d->inode, w.last)
@@ -853,8 +861,10 @@ static long do_renameat2(struct task *t, int odfd, uint64_t opath, int ndfd, uin
 	err = vfs_lookup_child(ow.d, ow.last, &src);
 	if (!err && (ow.mnt != nw.mnt))
 		err = -EXDEV;
-	if (!err && ro(&ow))
-		err = -EROFS;
+	if (!err)
+		err = may_change(t, &ow);
+	if (!err)
+		err = may_change(t, &nw);
 	if (!err && !ow.d->inode->iops->rename)
 		err = -EPERM;
 	if (!err)
@@ -926,8 +936,8 @@ static long do_linkat(struct task *t, int odfd, uint64_t opath, int ndfd, uint64
 		err = -EEXIST;
 	} else if (ow.mnt != nw.mnt) {
 		err = -EXDEV;
-	} else if (ro(&nw)) {
-		err = -EROFS;
+	} else if ((err = may_change(t, &nw))) {
+		/* err says why */
 	} else if (!nw.d->inode->iops->link) {
 		err = -EPERM;
 	} else {
@@ -970,8 +980,8 @@ static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd, uint64_t u
 	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
 		dentry_put(c);
 		err = -EEXIST;
-	} else if (ro(&w)) {
-		err = -EROFS;
+	} else if ((err = may_change(t, &w))) {
+		/* err says why */
 	} else if (!w.d->inode->iops->symlink) {
 		err = -EPERM;
 	} else {
