@@ -153,8 +153,20 @@ struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err)
 	struct inode *in;
 	int r = node_new(&fs->fs, root, &in);
 	if (r < 0) {
+		gofer_lc_free(fs->lc);
+		p9client_close(fs->conn);
+		free(fs);
 		*err = r;
 		return NULL;
 	}
 	return in;
+}
+
+void goferfs_put_root(struct inode *root)
+{
+	struct gfs *fs = (struct gfs *)root->fs;
+	gofer_lc_free(fs->lc);
+	inode_put(root);
+	p9client_close(fs->conn);
+	free(fs);
 }

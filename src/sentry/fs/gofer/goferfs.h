@@ -12,4 +12,9 @@
  * set to a negative errno. */
 struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err);
 
+/* Drops the root inode returned by goferfs_new and ends the file system:
+ * the connection is closed. Every other inode of it must be released
+ * already (the Sentry never unmounts its root; tests do). */
+void goferfs_put_root(struct inode *root);
+
 #endif

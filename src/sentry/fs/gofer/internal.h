@@ -37,6 +37,7 @@ int gofer_open(struct inode *in, struct file *f);
 /* lookup_cache.c: the inode of name in the directory with fid dir (a new
  * reference) or NULL; gofer_lc_add keeps its own reference to in. */
 struct lookup_cache *gofer_lc_new(void);
+void gofer_lc_free(struct lookup_cache *c);
 struct inode *gofer_lc_find(struct lookup_cache *c, uint32_t dir, const char *name);
 void gofer_lc_add(struct lookup_cache *c, uint32_t dir, const char *name, struct inode *in);
 

@@ -107,6 +107,13 @@ void gofer_lc_add(struct lookup_cache *c, uint32_t dir, const char *name, struct
 		evict(c, c->tail);
 }
 
+void gofer_lc_free(struct lookup_cache *c)
+{
+	while (c && c->tail)
+		evict(c, c->tail);
+	free(c);
+}
+
 struct lookup_cache *gofer_lc_new(void)
 {
 	return calloc(1, sizeof(struct lookup_cache));

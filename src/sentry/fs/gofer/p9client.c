@@ -160,3 +160,12 @@ struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_f
 	}
 	return c;
 }
+
+void p9client_close(struct p9_client *c)
+{
+	if (!c)
+		return;
+	close(c->sock);
+	free(c->buf);
+	free(c);
+}

@@ -37,6 +37,8 @@ struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_f
 /* One request/response. If fd_out is not NULL it gets a donated fd or -1. */
 int p9client_rpc(struct p9_client *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep,
 		 int *fd_out);
+/* Closes the socket and frees c. */
+void p9client_close(struct p9_client *c);
 uint32_t p9client_fid_new(struct p9_client *c);
 void p9client_clunk(struct p9_client *c, uint32_t fid);
 /* Twalk of nwname names (0: clone) from fid to a new fid. */
