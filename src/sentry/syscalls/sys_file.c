@@ -1353,7 +1353,7 @@ SYSCALL(ioctl)
 	unsigned cmd = (unsigned)a[1];
 	if (cmd == 0x5451 /* FIOCLEX */ || cmd == 0x5450 /* FIONCLEX */) {
 		r = fdt_set_cloexec(t->files, (int)a[0], cmd == 0x5451);
-	} else if (cmd == 0x5421 /* FIONBIO */ && !(f->ops && f->ops->ioctl)) {
+	} else if (cmd == 0x5421 /* FIONBIO: for every file, as Linux's do_vfs_ioctl */) {
 		int on;
 		r = copy_in(t, a[2], &on, sizeof(on)) ? -EFAULT : 0;
 		if (!r)

@@ -152,19 +152,6 @@ static long hf_ioctl(struct task *t, struct file *f, unsigned cmd, uint64_t arg)
 			return -errno;
 		return copy_out(t, arg, &n, sizeof(n)) ? -EFAULT : 0;
 	}
-	case FIONBIO: {
-		int on;
-		if (copy_in(t, arg, &on, sizeof(on)))
-			return -EFAULT;
-		if (on)
-			f->flags |= O_NONBLOCK;
-		else
-			f->flags &= ~O_NONBLOCK;
-		return 0;
-	}
-	case FIOCLEX:
-	case FIONCLEX:
-		return 0;
 	}
 	return -ENOTTY;
 }
