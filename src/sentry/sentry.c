@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sandbox/sentry_filter.h"
 #include "sentry/fs/dev/chardev.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/gofer/goferfs.h"
@@ -338,6 +339,8 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 	free(resolved);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
+	if (sentry_filter_install(err) < 0)
+		return -1;
 	sched_run();
 	int st = init_exit_status;
 	if (WIFSIGNALED(st))
