@@ -468,11 +468,34 @@ static void test_blocking(void)
 	close(sv[0]);
 }
 
+/* read/write/readv/writev keep datagram boundaries, even past 64 KiB */
+static void test_dgram_rw(void)
+{
+	int sv[2];
+	CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);
+	int sz = 400000;
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	static char big[100000], in[200000];
+	memset(big, 'x', sizeof(big));
+	CHECK(write(sv[0], big, sizeof(big)) == (ssize_t)sizeof(big));
+	CHECK(read(sv[1], in, sizeof(in)) == (ssize_t)sizeof(big));
+	struct iovec v[3] = {{"ab", 2}, {"cd", 2}, {"ef", 2}};
+	CHECK(writev(sv[0], v, 3) == 6);
+	char a[3] = {0}, b[3] = {0}, c[3] = {0};
+	struct iovec r[3] = {{a, 2}, {b, 2}, {c, 2}};
+	CHECK(readv(sv[1], r, 3) == 6);
+	CHECK(!strcmp(a, "ab") && !strcmp(b, "cd") && !strcmp(c, "ef"));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	test_pair_stream();
 	test_pair_dgram(SOCK_DGRAM);
 	test_pair_dgram(SOCK_SEQPACKET);
+	test_dgram_rw();
 	test_path();
 	test_abstract();
 	test_rights();

@@ -139,13 +139,22 @@ static int writable(struct file *f)
 }
 
 /* Reads into application memory through a bounce buffer. */
+/* A socket must see a whole message in one call (datagrams keep their
+ * boundaries), so its buffers are not split into chunks. */
+#define SOCKET_MAX_MSG (16UL << 20)
+static size_t chunk_for(struct file *f, size_t len)
+{
+	size_t max = S_ISSOCK(f->inode->mode) ? SOCKET_MAX_MSG : 65536;
+	return len < max ? len : max;
+}
+
 static long file_read_user(struct task *t, struct file *f, uint64_t ubuf, size_t len, int64_t *pos)
 {
 	if (!f->ops || !f->ops->read)
 		return S_ISDIR(f->inode->mode) ? -EISDIR : -EINVAL;
 	if (len > MAX_RW)
 		len = MAX_RW;
-	size_t chunk = len < 65536 ? len : 65536;
+	size_t chunk = chunk_for(f, len);
 	char *buf = malloc(chunk ? chunk : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -176,7 +185,7 @@ static long file_write_user(struct task *t, struct file *f, uint64_t ubuf, size_
 		return -EINVAL;
 	if (len > MAX_RW)
 		len = MAX_RW;
-	size_t chunk = len < 65536 ? len : 65536;
+	size_t chunk = chunk_for(f, len);
 	char *buf = malloc(chunk ? chunk : 1);
 	if (!buf)
 		return -ENOMEM;
@@ -262,6 +271,41 @@ SYSCALL(pwrite64)
 	return r;
 }
 
+/* readv/writev on a socket: one message made of every iovec. */
+static long socket_rw_vec(struct task *t, struct file *f, const struct linux_iovec *iov,
+			  uint64_t cnt, int write)
+{
+	size_t total = 0;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if (iov[i].len > SOCKET_MAX_MSG - total)
+			return -EMSGSIZE;
+		total += iov[i].len;
+	}
+	char *buf = malloc(total ? total : 1);
+	if (!buf)
+		return -ENOMEM;
+	long r = 0;
+	size_t at = 0;
+	if (write) {
+		for (uint64_t i = 0; i < cnt && !r; i++, at += iov[i - 1].len)
+			r = copy_in(t, iov[i].base, buf + at, iov[i].len);
+		if (!r)
+			r = f->ops->write(f, buf, total, &f->pos);
+	} else {
+		r = f->ops->read(f, buf, total, &f->pos);
+		for (uint64_t i = 0; i < cnt && r > 0 && at < (size_t)r; i++) {
+			size_t n = (size_t)r - at < iov[i].len ? (size_t)r - at : iov[i].len;
+			if (copy_out(t, iov[i].base, buf + at, n)) {
+				r = -EFAULT;
+				break;
+			}
+			at += n;
+		}
+	}
+	free(buf);
+	return r;
+}
+
 static long do_rw_vec(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64_t off, int write)
 {
 	if (cnt > 1024)
@@ -279,6 +323,15 @@ static long do_rw_vec(struct task *t, int fd, uint64_t uiov, uint64_t cnt, int64
 		return -ESPIPE;
 	}
 	int64_t *pos = off >= 0 ? &off : &f->pos;
+	if (S_ISSOCK(f->inode->mode) && f->ops && (write ? !!f->ops->write : !!f->ops->read)) {
+		struct linux_iovec *iovs = malloc((cnt ? cnt : 1) * sizeof(*iovs));
+		r = !iovs ? -ENOMEM : copy_in(t, uiov, iovs, cnt * sizeof(*iovs)) ? -EFAULT : 0;
+		if (!r)
+			r = socket_rw_vec(t, f, iovs, cnt, write);
+		free(iovs);
+		file_put(f);
+		return r;
+	}
 	for (uint64_t i = 0; i < cnt; i++) {
 		struct linux_iovec iov;
 		if (copy_in(t, uiov + i * sizeof(iov), &iov, sizeof(iov))) {
