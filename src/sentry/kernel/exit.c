@@ -115,6 +115,7 @@ static void kill_sandbox(void)
 static void process_exit(struct process *p)
 {
 	p->zombie = 1;
+	itimers_disarm(p);
 	if (p->pid == 1) {
 		init_exit_status = p->exit_code;
 		kill_sandbox();

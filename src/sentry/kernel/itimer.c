@@ -11,9 +11,28 @@
 
 #define CPU_SAMPLE_NS 5000000
 
+/* How many itimers have a deadline: the scheduler asks on every wait, so
+ * with none armed it must not walk the task list. */
+static int armed;
+
+static void arm(struct itimer *it, int64_t next_ns)
+{
+	armed += (next_ns != 0) - (it->next_ns != 0);
+	it->next_ns = next_ns;
+}
+
+void itimers_disarm(struct process *p)
+{
+	arm(&p->itimer_real, 0);
+	arm(&p->itimer_cpu[0], 0);
+	arm(&p->itimer_cpu[1], 0);
+}
+
 int64_t itimers_next(void)
 {
 	int64_t d = 0;
+	if (!armed)
+		return 0;
 	for (struct task *t = all_tasks; t; t = t->all_next) {
 		struct itimer *it = &t->proc->itimer_real;
 		if (it->next_ns && (!d || it->next_ns < d))
@@ -39,7 +58,7 @@ static void fire_cpu_timers(struct process *p)
 			cpu = process_cpu_ns(p);
 		if (cpu < it->next_ns)
 			continue;
-		it->next_ns = it->interval_ns ? cpu + it->interval_ns : 0;
+		arm(it, it->interval_ns ? cpu + it->interval_ns : 0);
 		struct linux_siginfo si = {.si_signo = sigs[i], .si_code = SI_KERNEL};
 		signal_send(p, NULL, &si);
 	}
@@ -47,6 +66,8 @@ static void fire_cpu_timers(struct process *p)
 
 void itimers_fire(int64_t now)
 {
+	if (!armed)
+		return;
 	for (struct task *t = all_tasks; t; t = t->all_next) {
 		struct process *p = t->proc;
 		if (t == p->threads && (p->itimer_cpu[0].next_ns || p->itimer_cpu[1].next_ns))
@@ -54,7 +75,7 @@ void itimers_fire(int64_t now)
 		struct itimer *it = &p->itimer_real;
 		if (!it->next_ns || it->next_ns > now)
 			continue;
-		it->next_ns = it->interval_ns ? now + it->interval_ns : 0;
+		arm(it, it->interval_ns ? now + it->interval_ns : 0);
 		struct linux_siginfo si = {.si_signo = SIGALRM, .si_code = SI_TIMER};
 		signal_send(p, NULL, &si);
 	}
@@ -101,7 +122,7 @@ SYSCALL(setitimer)
 	int64_t val = v[1].tv_sec * 1000000000LL + v[1].tv_usec * 1000;
 	int64_t now = which == ITIMER_REAL ? now_ns() : process_cpu_ns(t->proc);
 	it->interval_ns = v[0].tv_sec * 1000000000LL + v[0].tv_usec * 1000;
-	it->next_ns = val ? now + val : 0;
+	arm(it, val ? now + val : 0);
 	return a[2] && copy_out(t, a[2], old, sizeof(old)) ? -EFAULT : 0;
 }
 
@@ -110,6 +131,6 @@ SYSCALL(alarm)
 	struct itimer *it = &t->proc->itimer_real;
 	int64_t left = it->next_ns ? it->next_ns - now_ns() : 0;
 	it->interval_ns = 0;
-	it->next_ns = a[0] ? now_ns() + (int64_t)a[0] * 1000000000LL : 0;
+	arm(it, a[0] ? now_ns() + (int64_t)a[0] * 1000000000LL : 0);
 	return left > 0 ? (left + 500000000) / 1000000000 : 0;
 }

@@ -206,6 +206,9 @@ void process_notify_parent(struct process *p);
 /* Deletes the process's POSIX timers (exit, execve; posix_timer.c). */
 void posix_timers_exit(struct process *p);
 
+/* Stops a process's itimers (itimer.c), when it exits. */
+void itimers_disarm(struct process *p);
+
 /* CPU time of a process's threads (cputime.c) */
 int64_t process_cpu_ns(struct process *p);
 long process_maxrss_kb(struct process *p);

@@ -599,37 +599,34 @@ static long stat_at(struct task *t, int dirfd, uint64_t upath, int flags, struct
 	return 0;
 }
 
-SYSCALL(stat)
+/* Hands sx to the program as the older struct stat. */
+static long put_stat(struct task *t, uint64_t ubuf, const struct linux_statx *sx)
+{
+	struct linux_stat st;
+	statx_to_stat(sx, &st);
+	return copy_out(t, ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long stat_user(struct task *t, int dirfd, uint64_t upath, int flags, uint64_t ubuf)
 {
 	struct linux_statx sx;
-	struct linux_stat st;
-	long err = stat_at(t, AT_FDCWD, a[0], 0, &sx);
-	if (err)
-		return err;
-	statx_to_stat(&sx, &st);
-	return copy_out(t, a[1], &st, sizeof(st)) ? -EFAULT : 0;
+	long err = stat_at(t, dirfd, upath, flags, &sx);
+	return err ? err : put_stat(t, ubuf, &sx);
+}
+
+SYSCALL(stat)
+{
+	return stat_user(t, AT_FDCWD, a[0], 0, a[1]);
 }
 
 SYSCALL(lstat)
 {
-	struct linux_statx sx;
-	struct linux_stat st;
-	long err = stat_at(t, AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW, &sx);
-	if (err)
-		return err;
-	statx_to_stat(&sx, &st);
-	return copy_out(t, a[1], &st, sizeof(st)) ? -EFAULT : 0;
+	return stat_user(t, AT_FDCWD, a[0], AT_SYMLINK_NOFOLLOW, a[1]);
 }
 
 SYSCALL(newfstatat)
 {
-	struct linux_statx sx;
-	struct linux_stat st;
-	long err = stat_at(t, (int)a[0], a[1], (int)a[3], &sx);
-	if (err)
-		return err;
-	statx_to_stat(&sx, &st);
-	return copy_out(t, a[2], &st, sizeof(st)) ? -EFAULT : 0;
+	return stat_user(t, (int)a[0], a[1], (int)a[3], a[2]);
 }
 
 SYSCALL(fstat)
@@ -638,12 +635,10 @@ SYSCALL(fstat)
 	if (!f)
 		return -EBADF;
 	struct linux_statx sx;
-	struct linux_stat st;
 	getattr(f->inode);
 	vfs_fill_statx(f->inode, &sx);
 	file_put(f);
-	statx_to_stat(&sx, &st);
-	return copy_out(t, a[1], &st, sizeof(st)) ? -EFAULT : 0;
+	return put_stat(t, a[1], &sx);
 }
 
 SYSCALL(statx)
@@ -762,21 +757,27 @@ static long may_change(struct task *t, struct walk_result *w)
 	return vfs_permission(t, w->d->inode, 3 /* write and search */);
 }
 
+/* Whether t may make the name w ends in: it must not exist yet. */
+static long may_create(struct task *t, struct walk_result *w)
+{
+	struct dentry *c;
+	if (vfs_lookup_child(w->d, w->last, &c) == 0) {
+		dentry_put(c);
+		return -EEXIST;
+	}
+	return may_change(t, w);
+}
+
 static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, uint32_t mode)
 {
 	struct walk_result w;
 	long err = walk_parent(t, dirfd, upath, &w);
 	if (err)
 		return err;
-	struct dentry *c;
-	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
-		dentry_put(c);
-		err = -EEXIST;
-	} else if ((err = may_change(t, &w))) {
-		/* err says why */
-	} else if (!w.d->inode->iops->mkdir) {
+	err = may_create(t, &w);
+	if (!err && !w.d->inode->iops->mkdir)
 		err = -EPERM;
-	} else {
+	if (!err) {
 		err = w.d->inode->iops->mkdir(w.d->inode, w.last, mode & 07777 & ~t->fs->umask);
 		if (!err)
 			FSNOTIFY_NAME(w.d, w.last, IN_CREATE | IN_ISDIR);
@@ -807,15 +808,10 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, uint32_t mode,
 	long err = walk_parent(t, dirfd, upath, &w);
 	if (err)
 		return err;
-	struct dentry *c;
-	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
-		dentry_put(c);
-		err = -EEXIST;
-	} else if ((err = may_change(t, &w))) {
-		/* err says why */
-	} else if (!w.d->inode->iops->mknod) {
+	err = may_create(t, &w);
+	if (!err && !w.d->inode->iops->mknod)
 		err = -EPERM;
-	} else {
+	if (!err) {
 		err = w.d->inode->iops->mknod(
 		    w.d->inode, w.last, (mode & S_IFMT) | (mode & 07777 & ~t->fs->umask), dev);
 		if (!err)
@@ -860,8 +856,8 @@ static long do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
 	}
 	if (c->mounted)
 		err = -EBUSY;
-	else if ((err = may_change(t, &w)))
-		; /* err says why */
+	else if ((err = may_change(t, &w)) != 0)
+		; /* EROFS or EACCES */
 	else if (flags & AT_REMOVEDIR)
 		err = !S_ISDIR(c->inode->mode)	? -ENOTDIR
 		      : w.d->inode->iops->rmdir ? w.d->inode->iops->rmdir(w.d->inode, w.last)
@@ -989,12 +985,9 @@ static long do_linkat(struct task *t, int odfd, uint64_t opath, int ndfd, uint64
 		err = -EEXIST;
 	} else if (ow.mnt != nw.mnt) {
 		err = -EXDEV;
-	} else if ((err = may_change(t, &nw))) {
-		/* err says why */
-	} else if (!nw.d->inode->iops->link) {
-		err = -EPERM;
-	} else {
-		err = nw.d->inode->iops->link(nw.d->inode, nw.last, ow.d->inode);
+	} else if (!(err = may_change(t, &nw))) {
+		struct inode *dir = nw.d->inode;
+		err = dir->iops->link ? dir->iops->link(dir, nw.last, ow.d->inode) : -EPERM;
 		if (!err)
 			FSNOTIFY_NAME(nw.d, nw.last, IN_CREATE);
 	}
@@ -1029,15 +1022,10 @@ static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd, uint64_t u
 		free(target);
 		return err;
 	}
-	struct dentry *c;
-	if (vfs_lookup_child(w.d, w.last, &c) == 0) {
-		dentry_put(c);
-		err = -EEXIST;
-	} else if ((err = may_change(t, &w))) {
-		/* err says why */
-	} else if (!w.d->inode->iops->symlink) {
+	err = may_create(t, &w);
+	if (!err && !w.d->inode->iops->symlink)
 		err = -EPERM;
-	} else {
+	if (!err) {
 		err = w.d->inode->iops->symlink(w.d->inode, w.last, target);
 		if (!err)
 			FSNOTIFY_NAME(w.d, w.last, IN_CREATE);
