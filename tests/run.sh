@@ -6,9 +6,16 @@
 #   others:   tests/{oci,security,gofer}/*.sh
 # A test script exits 0 (pass), 77 (skip, with the reason on stdout) or else (fail).
 # Run a subset with: tests/run.sh unit|syscalls|apps|oci|security|gofer
+# File access mode: CVISOR_FILE_ACCESS=direct tests/run.sh ... (default: gofer)
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
 CVISOR=$PWD/$B/cvisor
+# CVISOR_FILE_ACCESS=gofer|direct: every sandbox of the run in that mode
+if [ -n "$CVISOR_FILE_ACCESS" ]; then
+	CVISOR=$PWD/$B/cvisor-$CVISOR_FILE_ACCESS
+	printf '#!/bin/sh\nexec "%s" --file-access=%s "$@"\n' "$PWD/$B/cvisor" "$CVISOR_FILE_ACCESS" >"$CVISOR"
+	chmod 755 "$CVISOR"
+fi
 export CVISOR B
 pass=0 fail=0 skip=0
 failed=()

@@ -16,7 +16,7 @@ struct cli_globals {
 	const char *platform;	 /* --platform: ptrace (default) */
 	const char *network;	 /* --network: none, host, sandbox */
 	const char *overlay;	 /* --overlay: memory (default) or none */
-	const char *file_access; /* --file-access: direct (default for now) or gofer */
+	const char *file_access; /* --file-access: gofer (9P, default) or direct */
 	int debug;		 /* --debug */
 	int strace;		 /* --strace */
 	int systemd_cgroup;	 /* --systemd-cgroup (accepted; cgroupfs used) */
@@ -44,5 +44,9 @@ int cmd_wait(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];
+
+/* --file-access and --overlay as sentry_config wants them (file_options.c). */
+int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay_none,
+		     struct error **err);
 
 #endif

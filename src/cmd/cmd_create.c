@@ -15,6 +15,8 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"no-new-keyring", no_argument, 0, 'k'},	   {0, 0, 0, 0},
 	};
 	struct oci_create_opts o = {.root = g->root, .strace = g->strace};
+	if (cli_file_options(g, &o.file_access, &o.overlay_none, err) < 0)
+		return -1;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {

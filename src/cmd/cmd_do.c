@@ -38,10 +38,10 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 	if (optind >= argc)
 		return error_set(err, EINVAL, "do: no command given");
 	cfg.argv = argv + optind;
-	if (!strcmp(g->file_access, "gofer"))
-		cfg.gofer_root = 1;
-	else if (strcmp(g->file_access, "direct"))
-		return error_set(err, EINVAL, "do: `--file-access` must be `gofer` or `direct`");
+	if (cli_file_options(g, &cfg.file_access, &cfg.overlay_none, err) < 0)
+		return error_wrap(err, "do");
+	/* no bundle to say otherwise: the host's root is never written */
+	cfg.readonly_root = cfg.overlay_none;
 	char cwd[PATH_MAX];
 	cfg.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
 	return sentry_run(&cfg, err);

@@ -20,6 +20,8 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {0, 0, 0, 0},
 	};
 	struct oci_create_opts o = {.root = g->root, .strace = g->strace};
+	if (cli_file_options(g, &o.file_access, &o.overlay_none, err) < 0)
+		return -1;
 	bool detach = false;
 	int c;
 	optind = 1;

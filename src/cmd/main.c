@@ -44,6 +44,8 @@ static void usage(FILE *out)
 		     "  --debug-log PATH     debug log file or DIR/\n"
 		     "  --platform NAME      ptrace\n"
 		     "  --network MODE       none, host or sandbox\n"
+		     "  --file-access MODE   gofer (9P, default) or direct (donated dir fds)\n"
+		     "  --overlay MODE       memory (default) or none (root written through)\n"
 		     "  --strace             log every system call of the application\n"
 		     "  --version            print the version\n");
 }
@@ -70,7 +72,7 @@ int main(int argc, char **argv)
 				.platform = "ptrace",
 				.network = "none",
 				.overlay = "memory",
-				.file_access = "direct"};
+				.file_access = "gofer"};
 	enum {
 		O_ROOT = 256,
 		O_LOG,

@@ -63,7 +63,9 @@ static int mount_exports(const struct gofer_export *exports, const int *trees, s
 	for (size_t i = 0; i < n; i++) {
 		char dst[32];
 		snprintf(dst, sizeof(dst), "%zu", i);
-		if (mkdir(dst, 0755) < 0 ||
+		int made = exports[i].file_fd >= 0 ? mknodat(AT_FDCWD, dst, S_IFREG | 0644, 0)
+						   : mkdir(dst, 0755);
+		if (made < 0 ||
 		    move_mount(trees[i], "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return error_set(err, errno, "mount export `%s`", exports[i].aname);
 	}
@@ -94,7 +96,8 @@ static int new_root(struct gofer_export *exports, size_t n, struct error **err)
 	for (size_t i = 0; i < n; i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "/%zu", i);
-		int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int fd = open(path, O_PATH | O_CLOEXEC |
+					(exports[i].file_fd >= 0 ? O_NOFOLLOW : O_DIRECTORY));
 		if (fd < 0)
 			return error_set(err, errno, "reopen export `%s`", exports[i].aname);
 		close(exports[i].root_fd);

@@ -21,8 +21,27 @@ int gofer_export_open(char *spec, struct gofer_export *e, struct error **err)
 	if (spec[0] != '/')
 		return error_set(err, EINVAL, "export `%s`: not an absolute path", spec);
 	e->aname = spec;
-	e->root_fd = open(spec, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	e->file_fd = -1;
+	e->root_fd = open(spec, O_PATH | O_CLOEXEC);
 	if (e->root_fd < 0)
 		return error_set(err, errno, "export `%s`", spec);
+	struct stat st;
+	if (fstat(e->root_fd, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+		close(e->root_fd);
+		return error_set(err, ENOTSUP, "export `%s`: not a directory or a regular file",
+				 spec);
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* Opened now: the file has no parent in the export to reopen it from. */
+		int acc = e->readonly ? O_RDONLY : O_RDWR;
+		e->file_fd = open(spec, acc | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+		if (e->file_fd < 0 && acc == O_RDWR && (errno == EACCES || errno == EROFS))
+			e->file_fd = open(spec, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+		if (e->file_fd < 0) {
+			int er = errno;
+			close(e->root_fd);
+			return error_set(err, er, "export `%s`", spec);
+		}
+	}
 	return 0;
 }

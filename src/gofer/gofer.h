@@ -14,8 +14,15 @@
  *   /dev itself.
  * - Fd donation (P9_VERSION_DONATE, see p9/p9.h): after that Tversion,
  *   Rlopen/Rlcreate of a regular file carry the opened host fd over
- *   SCM_RIGHTS. Directory fds are never donated: openat(fd, "..") would
- *   lead out of the export.
+ *   SCM_RIGHTS. Directory fds are not donated there: openat(fd, "..")
+ *   would lead out of the export.
+ * - Directory donation (P9_VERSION_DIRECT, `--file-access=direct`): the
+ *   client asked to walk the exports itself, so Rattach of a directory
+ *   export carries the export's O_PATH root fd. Only the Sentry asks for it;
+ *   it walks with single names, never `..`, and the Gofer's own mount
+ *   namespace (when confined) holds nothing but the container's exports.
+ * - An export may be a regular file (a file bind mount): it is walked to by
+ *   attach only and opened through the fd opened with the export.
  * - A fid follows its own Trename; other fids naming the same file keep
  *   their old parent and name, and opening through them fails with ESTALE
  *   (never opens another file) once the name no longer leads to it.
@@ -36,7 +43,9 @@
 
 struct gofer_export {
 	const char *aname; /* what Tattach names; "" in Tattach picks exports[0] */
-	int root_fd;	   /* O_PATH directory fd; borrowed by gofer_serve */
+	int root_fd;	   /* O_PATH fd of the export; borrowed by gofer_serve */
+	int file_fd;	   /* a file export opened for I/O (read-only if readonly),
+			    * -1 for a directory export */
 	bool readonly;
 };
 
@@ -46,8 +55,9 @@ struct gofer_export {
  * connection or a frame larger than the negotiated msize. */
 int gofer_serve(int sock, const struct gofer_export *exports, size_t n);
 
-/* Parses "PATH[:ro]" and opens PATH as an export (aname = PATH, which must
- * be absolute). On success e->aname points into spec (which is modified). */
+/* Parses "PATH[:ro]" and opens PATH (a directory or a regular file) as an
+ * export (aname = PATH, which must be absolute). On success e->aname points
+ * into spec (which is modified). */
 int gofer_export_open(char *spec, struct gofer_export *e, struct error **err);
 
 /* Confines the calling process to serving: a private mount namespace whose

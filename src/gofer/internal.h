@@ -43,6 +43,7 @@ struct gconn {
 	int sock;
 	uint32_t msize;
 	bool donate;
+	bool direct; /* Rattach of a directory export donates its O_PATH fd */
 	int pass_fd; /* fd to send with the current reply, borrowed; -1 none */
 	const struct gofer_export *exports;
 	size_t nexports;
@@ -65,6 +66,10 @@ int gnode_child(struct gnode *dir, const char *name, struct gnode **out, struct 
 int gnode_reopen(const struct gnode *n, int flags);
 /* 0 if fd is the file n names, else -ESTALE (it was replaced). */
 int gnode_same(const struct gnode *n, int fd);
+
+/* ops_file.c: opens the file f names for I/O (a file export through its
+ * export's fd). */
+int gfid_reopen(const struct gfid *f, int flags);
 
 /* fid.c */
 struct gfid *gfid_find(struct gconn *c, uint32_t id);

@@ -183,7 +183,7 @@ static int set_mode(struct gfid *f, mode_t mode)
 	if (errno != ENOSYS && errno != EINVAL)
 		return -errno;
 	/* Older kernels: chmod through a real fd. */
-	int fd = gnode_reopen(f->node, O_RDONLY);
+	int fd = gfid_reopen(f, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	int err = fchmod(fd, mode) < 0 ? -errno : 0;
@@ -195,7 +195,7 @@ static int set_size(struct gfid *f, uint64_t size)
 {
 	if (f->open_fd >= 0 && (f->open_flags & O_ACCMODE) != O_RDONLY)
 		return ftruncate(f->open_fd, (off_t)size) < 0 ? -errno : 0;
-	int fd = gnode_reopen(f->node, O_WRONLY);
+	int fd = gfid_reopen(f, O_WRONLY);
 	if (fd < 0)
 		return fd;
 	int err = ftruncate(fd, (off_t)size) < 0 ? -errno : 0;
@@ -218,7 +218,7 @@ static int set_times(struct gfid *f, const struct p9_tsetattr *s)
 		return 0;
 	if (errno != EINVAL && errno != EBADF)
 		return -errno;
-	int fd = gnode_reopen(f->node, O_RDONLY);
+	int fd = gfid_reopen(f, O_RDONLY);
 	if (fd < 0)
 		return fd;
 	int err = futimens(fd, ts) < 0 ? -errno : 0;

@@ -90,6 +90,30 @@ static void donate(struct gconn *c, int fd)
 		c->pass_fd = fd;
 }
 
+/* A file export is opened through the fd opened with it: it has no
+ * parent to reopen it from. The open file description is shared. */
+static int open_file_export(const struct gofer_export *e, int flags)
+{
+	if (writes(flags) && (fcntl(e->file_fd, F_GETFL) & O_ACCMODE) == O_RDONLY)
+		return -EACCES;
+	int fd = fcntl(e->file_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if ((flags & O_TRUNC) && ftruncate(fd, 0) < 0) {
+		int er = -errno;
+		close(fd);
+		return er;
+	}
+	return fd;
+}
+
+int gfid_reopen(const struct gfid *f, int flags)
+{
+	if (!f->node->parent && f->exp->file_fd >= 0)
+		return open_file_export(f->exp, flags);
+	return gnode_reopen(f->node, flags);
+}
+
 int gop_lopen(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	struct gfid *f;
@@ -101,7 +125,7 @@ int gop_lopen(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 	int flags = (int)t->tlopen.flags & OPEN_FLAGS;
 	if (f->exp->readonly && writes(flags))
 		return -EROFS;
-	int fd = gnode_reopen(f->node, flags);
+	int fd = gfid_reopen(f, flags);
 	if (fd < 0)
 		return fd;
 	struct stat st;

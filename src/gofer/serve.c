@@ -16,14 +16,17 @@ static int op_version(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 {
 	/* A new version starts a new session: every fid goes. */
 	gfid_clear(c);
-	c->donate = false;
+	c->donate = c->direct = false;
 	uint32_t msize = t->version.msize < GOFER_MAX_MSIZE ? t->version.msize : GOFER_MAX_MSIZE;
 	const char *v = t->version.version;
 	if (msize < P9_MIN_MSIZE)
 		return -EINVAL;
 	c->msize = msize;
 	r->version.msize = msize;
-	if (!strcmp(v, P9_VERSION_DONATE)) {
+	if (!strcmp(v, P9_VERSION_DIRECT)) {
+		c->donate = c->direct = true;
+		r->version.version = P9_VERSION_DIRECT;
+	} else if (!strcmp(v, P9_VERSION_DONATE)) {
 		c->donate = true;
 		r->version.version = P9_VERSION_DONATE;
 	} else if (!strncmp(v, P9_VERSION, strlen(P9_VERSION))) {
@@ -74,6 +77,8 @@ static int op_attach(struct gconn *c, const struct p9_msg *t, struct p9_msg *r)
 	f->exp = e;
 	f->uid = t->tattach.n_uname == P9_NONUNAME ? 0 : t->tattach.n_uname;
 	gofer_qid(&st, &r->rqid.qid);
+	if (c->direct && S_ISDIR(st.st_mode))
+		c->pass_fd = root->fd; /* the client walks the export itself */
 	return 0;
 }
 

@@ -51,7 +51,8 @@ static int validate(const struct oci_spec *s, const struct oci_state *st, struct
 }
 
 /* The Sentry provides /proc, /sys and /dev itself; bind mounts of
- * directories and tmpfs mounts go to it, the rest is skipped. */
+ * directories and regular files (served by the Gofer) and tmpfs mounts go
+ * to it, the rest is skipped. */
 static struct sentry_mount *sentry_mounts(const struct oci_spec *s, size_t *n)
 {
 	struct sentry_mount *v = calloc(s->n_mounts + 1, sizeof(*v));
@@ -135,6 +136,8 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .hostname = s->hostname ? s->hostname : o->id,
 	    .strace = o->strace,
 	    .max_tasks = 512,
+	    .file_access = o->file_access,
+	    .overlay_none = o->overlay_none,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg.envp)

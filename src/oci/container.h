@@ -24,6 +24,8 @@ struct oci_create_opts {
 	const char *bundle;   /* NULL = the working directory */
 	const char *pid_file; /* NULL = none */
 	bool strace;
+	int file_access;  /* SENTRY_FILES_* (--file-access) */
+	int overlay_none; /* --overlay=none */
 };
 
 /* `create`: the container is left `created`, its program held. */

@@ -24,9 +24,17 @@
  * of a regular file then carries the opened host fd as SCM_RIGHTS ancillary
  * data on the same unix socket, attached to the reply's first byte (one fd;
  * directories and others carry none, so the client must check). The fd has
- * the access mode of the open. Any other "9P2000.L..." version gets plain
- * "9P2000.L" and plain 9P; an unknown version gets "unknown" and no
- * session.
+ * the access mode of the open.
+ *
+ * Directory donation (cvisor extension, `--file-access=direct`). Version
+ * "9P2000.L.cvisor.direct" (P9_VERSION_DIRECT) is everything of
+ * P9_VERSION_DONATE, and in addition an Rattach of an export that is a
+ * directory carries the export's O_PATH directory fd (SCM_RIGHTS, as
+ * above), which the client then walks itself with *at calls. A server that
+ * will not donate directories answers P9_VERSION_DONATE instead.
+ *
+ * Any other "9P2000.L..." version gets plain "9P2000.L" and plain 9P; an
+ * unknown version gets "unknown" and no session.
  */
 #ifndef CVISOR_P9_P9_H
 #define CVISOR_P9_P9_H
@@ -36,6 +44,7 @@
 
 #define P9_VERSION	  "9P2000.L"
 #define P9_VERSION_DONATE "9P2000.L.cvisor"
+#define P9_VERSION_DIRECT "9P2000.L.cvisor.direct"
 #define P9_NOTAG	  ((uint16_t)~0)
 #define P9_NOFID	  ((uint32_t)~0)
 #define P9_NONUNAME	  ((uint32_t)~0)

@@ -1,7 +1,8 @@
-/* The Sentry's entry point; see sentry.h. The root is the host's / read-only
- * (hostfs) under a memory overlay (tmpfs), so the host's files never change;
- * /dev is the Sentry's own, /proc and /sys are empty until those file systems
- * exist. */
+/* The Sentry's entry point; see sentry.h. Every host file comes from the
+ * sandbox's Gofer (the Sentry opens no host path): the root read-only under
+ * a memory overlay (tmpfs), so the host's files never change, unless
+ * --overlay=none; bind mounts written through. /dev, /proc and /sys are the
+ * Sentry's own. */
 #include "sentry/sentry.h"
 
 #include <errno.h>
@@ -130,23 +131,43 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 	return 0;
 }
 
-static int mount_one(struct mount *root, const struct sentry_mount *sm)
+/* The file system of one Gofer export: a directory the Gofer donated
+ * (direct) walked by hostfs, else goferfs over 9P. */
+static int attach(struct p9_client *c, const char *aname, unsigned flags, struct inode **out)
+{
+	int err = 0;
+	if (c->direct) {
+		uint32_t fid;
+		int fd;
+		if ((err = p9client_attach(c, aname, &fid, &fd)) < 0)
+			return err;
+		p9client_clunk(c, fid); /* the fd is all hostfs needs */
+		if (fd >= 0) {
+			*out = hostfs_new(fd, (flags & GOFERFS_READONLY) != 0,
+					  (flags & GOFERFS_SHARED) != 0);
+			if (!*out)
+				close(fd);
+			return *out ? 0 : -ENOMEM;
+		}
+		/* a file export: no directory to walk, 9P it is */
+	}
+	*out = goferfs_new(c, aname, flags, &err);
+	return *out ? 0 : err;
+}
+
+static int mount_one(struct mount *root, struct p9_client *c, const struct sentry_mount *sm)
 {
 	struct inode *in;
 	if (sm->tmpfs) {
 		in = tmpfs_new(sm->mode ? sm->mode : 01777);
+		if (!in)
+			return -ENOMEM;
 	} else {
-		int fd = open(sm->source, O_PATH | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		in = hostfs_new(fd, sm->readonly);
-		if (in && !S_ISDIR(in->mode) && !S_ISREG(in->mode)) {
-			inode_put(in);
-			return -ENOTSUP; /* host devices, fifos, sockets */
-		}
+		unsigned flags = GOFERFS_SHARED | (sm->readonly ? GOFERFS_READONLY : 0);
+		int err = attach(c, sm->source, flags, &in);
+		if (err)
+			return err;
 	}
-	if (!in)
-		return -ENOMEM;
 	struct mount *m;
 	struct dentry *d;
 	int err = mount_point(root, sm->destination, !sm->tmpfs && !S_ISDIR(in->mode), &m, &d);
@@ -157,29 +178,35 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	return err;
 }
 
-/* The root's lower layer: the Gofer's export of the root over gofer_sock
- * if >= 0, else hostfs. */
-static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_context **out)
+static const char *root_path(const struct sentry_config *cfg)
 {
-	const char *rootpath = cfg->root ? cfg->root : "/";
-	struct inode *lower;
-	if (gofer_sock >= 0) {
-		int e = 0;
-		lower = goferfs_new(gofer_sock, rootpath, 1, &e);
-		if (!lower)
-			return e;
+	return cfg->root ? cfg->root : "/";
+}
+
+/* Written through to the host: no overlay and not marked read-only. */
+static int root_writable(const struct sentry_config *cfg)
+{
+	return cfg->overlay_none && !cfg->readonly_root;
+}
+
+/* The root (under a memory overlay unless --overlay=none) and every mount,
+ * all reached through the Gofer connection c. */
+static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct fs_context **out)
+{
+	struct inode *lower, *root;
+	int err = attach(c, root_path(cfg), root_writable(cfg) ? 0 : GOFERFS_READONLY, &lower);
+	if (err)
+		return err;
+	if (cfg->overlay_none) {
+		root = lower;
 	} else {
-		int rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (rootfd < 0)
-			return -errno;
-		lower = hostfs_new(rootfd, 1);
+		struct inode *upper = tmpfs_new(0755);
+		root = upper ? overlay_new(upper, lower) : NULL;
 	}
-	struct inode *upper = tmpfs_new(0755);
-	struct inode *root = lower && upper ? overlay_new(upper, lower) : NULL;
 	if (!root)
 		return -ENOMEM;
-	struct mount *m =
-	    vfs_mount_root(root, "overlay", cfg->readonly_root ? 1 /* MS_RDONLY */ : 0);
+	struct mount *m = vfs_mount_root(root, cfg->overlay_none ? root_path(cfg) : "overlay",
+					 cfg->readonly_root ? 1 /* MS_RDONLY */ : 0);
 	if (!m)
 		return -ENOMEM;
 	vfs_root_mount = m;
@@ -194,7 +221,7 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 		dentry_put(pd);
 	}
 	struct inode *dev;
-	int err = mount_tmpfs(m, "dev", 0755, &dev);
+	err = mount_tmpfs(m, "dev", 0755, &dev);
 	if (!err)
 		err = devfs_populate(dev);
 	if (err && err != -ENOENT)
@@ -205,7 +232,7 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 	if ((err = mount_sysfs(m)))
 		return err;
 	for (size_t i = 0; i < cfg->n_mounts; i++)
-		if ((err = mount_one(m, &cfg->mounts[i]))) {
+		if ((err = mount_one(m, c, &cfg->mounts[i]))) {
 			log_error("mount %s: %s", cfg->mounts[i].destination, strerror(-err));
 			return err;
 		}
@@ -249,7 +276,38 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
-static int run(const struct sentry_config *cfg, int gofer_sock, struct error **err)
+/* The program named by prog: a path as it is, else the first executable
+ * regular file of that name in the directories of path, looked up in the
+ * sandbox's own file system as a shell would (never on the host). Returns
+ * a malloc'd path or NULL. */
+static char *find_program(struct task *t, const char *prog, const char *path)
+{
+	if (strchr(prog, '/'))
+		return strdup(prog);
+	char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+	char *found = NULL;
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		char *cand;
+		if (asprintf(&cand, "%s/%s", d, prog) < 0)
+			break;
+		struct walk_result w;
+		if (vfs_walk(t, AT_FDCWD, cand, 0, &w) == 0) {
+			struct inode *in = w.d->inode;
+			if (in->iops && in->iops->getattr)
+				in->iops->getattr(in);
+			if (S_ISREG(in->mode) && vfs_permission(t, in, 1 /* X_OK */) == 0)
+				found = cand;
+			walk_result_put(&w);
+		}
+		if (!found)
+			free(cand);
+	}
+	free(dirs);
+	return found;
+}
+
+static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct error **err)
 {
 	int e = plat_init();
 	if (e)
@@ -260,7 +318,7 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 	if (cfg->hostname)
 		strncpy(sandbox_hostname, cfg->hostname, 64);
 	struct fs_context *fs = NULL;
-	if ((e = build_fs(cfg, gofer_sock, &fs)))
+	if ((e = build_fs(cfg, gofer, &fs)))
 		return error_set(err, -e, "build the sandbox file system");
 	if (cfg->cwd) {
 		struct dentry *d = dentry_get(fs->root);
@@ -304,39 +362,15 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 		if (cfg->uid)
 			c->cap_eff = c->cap_perm = 0;
 	}
-	const char *prog = cfg->argv[0];
-	char *resolved = NULL;
-	if (!strchr(prog, '/')) {
-		/* search PATH as a shell would */
-		const char *path = cfg->root ? NULL : getenv("PATH");
-		for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
-			if (strncmp(*e, "PATH=", 5) == 0)
-				path = *e + 5;
-		char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-		char *save = NULL;
-		for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
-		     d = strtok_r(NULL, ":", &save)) {
-			char *cand;
-			if (asprintf(&cand, "%s/%s", d, prog) < 0)
-				break;
-			char *host = NULL;
-			if (cfg->root && asprintf(&host, "%s/%s", cfg->root, cand) < 0)
-				host = NULL;
-			int found = access(host ? host : cand, X_OK) == 0;
-			free(host);
-			if (found) {
-				resolved = cand;
-				break;
-			}
-			free(cand);
-		}
-		free(dirs);
-		if (!resolved)
-			return error_set(err, ENOENT, "`%s`", prog);
-		prog = resolved;
-	}
+	const char *path = cfg->root ? NULL : getenv("PATH");
+	for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char *prog = find_program(t, cfg->argv[0], path);
+	if (!prog)
+		return error_set(err, ENOENT, "`%s`", cfg->argv[0]);
 	long r = exec_task(t, prog, cfg->argv, cfg->envp);
-	free(resolved);
+	free(prog);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
 	if (sentry_filter_install(err) < 0)
@@ -348,19 +382,67 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 	return WEXITSTATUS(st);
 }
 
+/* The Gofer's exports: the root, then each bind mount's source, once per
+ * path (writable if any mount of it is: the Sentry enforces read-only per
+ * mount itself). Returns the number of specs ("PATH:ro" / "PATH:rw") made,
+ * or -ENOMEM. */
+static int export_specs(const struct sentry_config *cfg, char **specs)
+{
+	int n = 0;
+	const char *paths[cfg->n_mounts + 1];
+	int rw[cfg->n_mounts + 1];
+	paths[n] = root_path(cfg);
+	rw[n++] = root_writable(cfg);
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct sentry_mount *sm = &cfg->mounts[i];
+		if (sm->tmpfs)
+			continue;
+		int j = 0;
+		while (j < n && strcmp(paths[j], sm->source))
+			j++;
+		if (j == n) {
+			paths[n] = sm->source;
+			rw[n++] = 0;
+		}
+		rw[j] |= !sm->readonly;
+	}
+	for (int i = 0; i < n; i++)
+		if (asprintf(&specs[i], "%s:%s", paths[i], rw[i] ? "rw" : "ro") < 0) {
+			while (i > 0)
+				free(specs[--i]);
+			return -ENOMEM;
+		}
+	return n;
+}
+
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
 	plug_stdio();
-	if (!cfg->gofer_root)
-		return run(cfg, -1, err);
 	/* the Gofer starts before the platform, so it inherits none of it */
+	char *specs[cfg->n_mounts + 1];
+	int n = export_specs(cfg, specs);
+	if (n < 0)
+		return error_set(err, -n, "start the gofer");
 	pid_t gofer = 0;
-	char spec[4096];
-	snprintf(spec, sizeof(spec), "%s:ro", cfg->root ? cfg->root : "/");
-	int sock = gofer_launch(spec, &gofer);
+	int sock = gofer_launch((const char *const *)specs, (size_t)n, &gofer);
+	for (int i = 0; i < n; i++)
+		free(specs[i]);
 	if (sock < 0)
 		return error_set(err, -sock, "start the gofer");
-	int r = run(cfg, sock, err);
+	int e = 0;
+	struct p9_client *c = p9client_connect(
+	    sock, cfg->file_access == SENTRY_FILES_DIRECT ? P9_VERSION_DIRECT : P9_VERSION_DONATE,
+	    &e);
+	if (!c) {
+		gofer_stop(gofer);
+		return error_set(err, -e, "connect to the gofer");
+	}
+	if (cfg->file_access == SENTRY_FILES_DIRECT && !c->direct) {
+		p9client_put(c);
+		gofer_stop(gofer);
+		return error_set(err, EPROTONOSUPPORT, "the gofer does not donate directories");
+	}
+	int r = run(cfg, c, err);
 	gofer_stop(gofer);
 	return r;
 }

@@ -9,10 +9,11 @@
 #include "lib/error.h"
 
 /* A mount over the root, made before the first program runs: a host
- * directory (hostfs) or, with tmpfs set, a fresh memory file system. The
- * destination is created in the overlay if it is missing. */
+ * directory or regular file (a bind mount, served by the Gofer and written
+ * through to the host unless readonly) or, with tmpfs set, a fresh memory
+ * file system. The destination is created in the overlay if it is missing. */
 struct sentry_mount {
-	const char *source;	 /* host directory (bind); unused for tmpfs */
+	const char *source;	 /* host directory or file (bind); unused for tmpfs */
 	const char *destination; /* absolute, inside the sandbox */
 	int readonly;
 	int tmpfs;
@@ -31,10 +32,18 @@ struct sentry_config {
 	const char *hostname;
 	int strace;
 	int max_tasks; /* the sandbox's pid limit */
-	/* The root's lower layer: 0 hostfs (the default), 1 a Gofer serving /
-	 * read-only over 9P (--file-access=gofer). */
-	int gofer_root;
+	/* How the Sentry reaches the root and the bind mounts: always through
+	 * one Gofer (the Sentry opens no host path itself), over 9P with fd
+	 * donation (SENTRY_FILES_GOFER, the default), or walking the directory
+	 * fds the Gofer donates with *at calls (SENTRY_FILES_DIRECT). */
+	int file_access;
+	/* No memory overlay: the root is written through to the host unless
+	 * readonly_root (--overlay=none). */
+	int overlay_none;
 };
+
+#define SENTRY_FILES_GOFER  0
+#define SENTRY_FILES_DIRECT 1
 
 /* Returns the exit status of the first program (128+N if killed by N). */
 int sentry_run(const struct sentry_config *cfg, struct error **err);

@@ -70,8 +70,8 @@ static int setup(void **state)
 	snprintf(p, sizeof(p), "%s/out", fx->root);
 	assert_int_equal(symlink("../outside.txt", p), 0);
 
-	fx->exports[0] = (struct gofer_export){fx->root, open(fx->root, O_PATH), false};
-	fx->exports[1] = (struct gofer_export){fx->two, open(fx->two, O_PATH), true};
+	fx->exports[0] = (struct gofer_export){fx->root, open(fx->root, O_PATH), -1, false};
+	fx->exports[1] = (struct gofer_export){fx->two, open(fx->two, O_PATH), -1, true};
 	int sv[2];
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	fx->server_sock = sv[1];

@@ -59,13 +59,16 @@ static int setup(void **state)
 	put_file(fx->dir, "sub/b", "deep\n");
 	snprintf(p, sizeof(p), "%s/link", fx->dir);
 	assert_int_equal(symlink("sub/b", p), 0);
-	fx->exp = (struct gofer_export){fx->dir, open(fx->dir, O_PATH), true};
+	fx->exp = (struct gofer_export){fx->dir, open(fx->dir, O_PATH), -1, true};
 	int sv[2];
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	fx->server_sock = sv[1];
 	assert_int_equal(pthread_create(&fx->server, NULL, serve, fx), 0);
 	int err = 0;
-	fx->root = goferfs_new(sv[0], fx->dir, 1, &err);
+	struct p9_client *c = p9client_connect(sv[0], P9_VERSION_DONATE, &err);
+	assert_non_null(c);
+	fx->root = goferfs_new(c, fx->dir, GOFERFS_READONLY, &err);
+	p9client_put(c);
 	assert_int_equal(err, 0);
 	assert_non_null(fx->root);
 	*state = fx;

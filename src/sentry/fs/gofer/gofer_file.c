@@ -11,6 +11,44 @@
 
 #include "sentry/fs/gofer/internal.h"
 
+/* Tlopen of a fresh clone of fid; *fd gets the donated fd or -1. */
+static int lopen(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *ofid, int *fd,
+		 uint32_t *iounit)
+{
+	int r = p9client_walk(c, fid, NULL, ofid);
+	if (r < 0)
+		return r;
+	struct p9_msg req = {.type = P9_TLOPEN}, rep;
+	req.tlopen.fid = *ofid;
+	req.tlopen.flags = flags;
+	r = p9client_rpc(c, &req, P9_RLOPEN, &rep, fd);
+	if (r < 0) {
+		p9client_clunk(c, *ofid);
+		return r;
+	}
+	*iounit = rep.ropen.iounit;
+	p9_msg_free(&rep);
+	return 0;
+}
+
+/* After a rename in the sandbox the inode's fid still names the old place
+ * (the Gofer answers ESTALE or ENOENT): walk again from the parent the open
+ * went through, by the name it has now. */
+static int rewalk(struct inode *in, struct file *f)
+{
+	struct dentry *d = f->dentry;
+	if (!d || !d->parent || !d->parent->inode || d->parent->inode->fs != in->fs)
+		return -ESTALE;
+	struct gnode *g = in->priv, *pg = d->parent->inode->priv;
+	uint32_t fid;
+	int r = p9client_walk(gconn(in), pg->fid, d->name, &fid);
+	if (r < 0)
+		return r;
+	p9client_clunk(gconn(in), g->fid);
+	g->fid = fid;
+	return 0;
+}
+
 int gofer_open(struct inode *in, struct file *f)
 {
 	struct gnode *g = in->priv;
@@ -20,30 +58,35 @@ int gofer_open(struct inode *in, struct file *f)
 	uint32_t flags = (uint32_t)((f->flags & O_ACCMODE) | (f->flags & O_APPEND));
 	if (S_ISDIR(in->mode))
 		flags = O_RDONLY | O_DIRECTORY;
-	uint32_t fid;
-	int r = p9client_walk(c, g->fid, NULL, &fid);
-	if (r < 0)
-		return r;
-	struct p9_msg req = {.type = P9_TLOPEN}, rep;
-	req.tlopen.fid = fid;
-	req.tlopen.flags = flags;
-	int fd = -1;
-	r = p9client_rpc(c, &req, P9_RLOPEN, &rep, &fd);
-	if (r < 0) {
-		p9client_clunk(c, fid);
-		return r;
+	/* Read-only opens of a file nobody else writes share one donated fd:
+	 * a second open costs no round trip (I/O is positional). */
+	int shared = gfs_of(in)->cache_attrs && S_ISREG(in->mode) && flags == O_RDONLY;
+	uint32_t fid, iounit = 0;
+	int fd = -1, r = 0;
+	if (!shared || g->rofd < 0) {
+		r = lopen(c, g->fid, flags, &fid, &fd, &iounit);
+		if ((r == -ESTALE || r == -ENOENT) && rewalk(in, f) == 0)
+			r = lopen(c, g->fid, flags, &fid, &fd, &iounit);
+		if (r < 0)
+			return r;
+		if (shared && fd >= 0) {
+			g->rofd = fd;
+			g->rofid = fid;
+		}
+		shared = shared && fd >= 0;
 	}
-	uint32_t iounit = rep.ropen.iounit;
-	p9_msg_free(&rep);
 	struct gfile *gf = malloc(sizeof(*gf));
 	if (!gf) {
-		if (fd >= 0)
-			close(fd);
-		p9client_clunk(c, fid);
+		if (!shared) {
+			if (fd >= 0)
+				close(fd);
+			p9client_clunk(c, fid);
+		}
 		return -ENOMEM;
 	}
-	gf->fid = fid;
-	gf->fd = fd;
+	gf->fid = shared ? P9_NOFID : fid;
+	gf->fd = shared ? g->rofd : fd;
+	gf->shared = shared;
 	gf->dir_off = 0;
 	gf->iounit = iounit;
 	f->priv = gf;
@@ -225,16 +268,30 @@ static int gofer_fsync(struct file *f)
 
 static int gofer_truncate(struct file *f, uint64_t len)
 {
-	return f->inode->fs->readonly ? -EROFS : -EPERM;
+	struct gfile *gf = f->priv;
+	if (f->inode->fs->readonly)
+		return -EROFS;
+	if (gf->fd >= 0)
+		return ftruncate(gf->fd, (off_t)len) < 0 ? -errno : 0;
+	struct p9_msg req = {.type = P9_TSETATTR}, rep;
+	req.tsetattr.fid = gf->fid;
+	req.tsetattr.valid = P9_SETATTR_SIZE;
+	req.tsetattr.size = len;
+	int r = p9client_rpc(gconn(f->inode), &req, P9_RSETATTR, &rep, NULL);
+	if (r == 0)
+		p9_msg_free(&rep);
+	return r;
 }
 
 static void gofer_file_release(struct file *f)
 {
 	struct gfile *gf = f->priv;
 	if (gf) {
-		if (gf->fd >= 0)
-			close(gf->fd);
-		p9client_clunk(gconn(f->inode), gf->fid);
+		if (!gf->shared) {
+			if (gf->fd >= 0)
+				close(gf->fd);
+			p9client_clunk(gconn(f->inode), gf->fid);
+		}
 		free(gf);
 	}
 }

@@ -1,11 +1,13 @@
 /* goferfs inodes; see goferfs.h. Every inode owns one walked fid, clunked on
- * release; open files get their own fid (gofer_file.c). */
+ * release; open files get their own fid (gofer_file.c). Changes are in
+ * gofer_change.c. */
 #include "sentry/fs/gofer/goferfs.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "sentry/fs/gofer/internal.h"
 
@@ -27,8 +29,7 @@ static void fill_attr(struct inode *in, const struct p9_rgetattr *a)
 	in->btime = in->ctime;
 }
 
-/* Takes over fid: clunked on failure. */
-static int node_new(struct fs *fs, uint32_t fid, struct inode **out)
+int gofer_node_new(struct fs *fs, uint32_t fid, struct inode **out)
 {
 	struct p9_client *c = ((struct gfs *)fs)->conn;
 	struct p9_rgetattr a;
@@ -45,6 +46,8 @@ static int node_new(struct fs *fs, uint32_t fid, struct inode **out)
 		return -ENOMEM;
 	}
 	g->fid = fid;
+	g->rofd = -1;
+	g->rofid = P9_NOFID;
 	in->priv = g;
 	fill_attr(in, &a);
 	*out = in;
@@ -54,27 +57,33 @@ static int node_new(struct fs *fs, uint32_t fid, struct inode **out)
 static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	struct gnode *g = dir->priv;
-	struct lookup_cache *lc = ((struct gfs *)dir->fs)->lc;
+	struct lookup_cache *lc = gfs_of(dir)->lc;
 	if ((*out = gofer_lc_find(lc, g->fid, name)))
 		return 0;
 	uint32_t fid;
 	int r = p9client_walk(gconn(dir), g->fid, name, &fid);
 	if (r < 0)
 		return r;
-	r = node_new(dir->fs, fid, out);
+	r = gofer_node_new(dir->fs, fid, out);
 	if (r == 0)
 		gofer_lc_add(lc, g->fid, name, *out);
 	return r;
 }
 
-static int gofer_getattr(struct inode *in)
+int gofer_refresh(struct inode *in)
 {
-	return 0; /* cached at lookup: nothing else changes the lower layer */
+	struct gnode *g = in->priv;
+	struct p9_rgetattr a;
+	int r = p9client_getattr(gconn(in), g->fid, &a);
+	if (r == 0)
+		fill_attr(in, &a);
+	return r;
 }
 
-static int gofer_setattr(struct inode *in, const struct iattr *ia)
+/* Cached at lookup where nobody else writes; asked again elsewhere. */
+static int gofer_getattr(struct inode *in)
 {
-	return in->fs->readonly ? -EROFS : -EPERM;
+	return gfs_of(in)->cache_attrs ? 0 : gofer_refresh(in);
 }
 
 static int gofer_readlink(struct inode *in, char *buf, size_t len)
@@ -118,6 +127,10 @@ static void gofer_release(struct inode *in)
 {
 	struct gnode *g = in->priv;
 	if (g) {
+		if (g->rofd >= 0) {
+			close(g->rofd);
+			p9client_clunk(gconn(in), g->rofid);
+		}
 		p9client_clunk(gconn(in), g->fid);
 		free(g);
 	}
@@ -125,6 +138,13 @@ static void gofer_release(struct inode *in)
 
 static const struct inode_ops gofer_iops = {
     .lookup = gofer_lookup,
+    .create = gofer_create,
+    .mkdir = gofer_mkdir,
+    .symlink = gofer_symlink,
+    .link = gofer_link,
+    .unlink = gofer_unlink,
+    .rmdir = gofer_rmdir,
+    .rename = gofer_rename,
     .getattr = gofer_getattr,
     .setattr = gofer_setattr,
     .readlink = gofer_readlink,
@@ -133,28 +153,27 @@ static const struct inode_ops gofer_iops = {
     .release = gofer_release,
 };
 
-struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err)
+struct inode *goferfs_new(struct p9_client *c, const char *aname, unsigned flags, int *err)
 {
 	struct gfs *fs = calloc(1, sizeof(*fs));
-	if (!fs) {
-		*err = -ENOMEM;
-		return NULL;
-	}
 	uint32_t root;
-	fs->conn = p9client_connect(sock, aname, &root, err);
-	if (!fs->conn) {
+	int r = fs ? p9client_attach(c, aname, &root, NULL) : -ENOMEM;
+	if (r < 0) {
 		free(fs);
+		*err = r;
 		return NULL;
 	}
-	fs->lc = gofer_lc_new();
+	fs->conn = p9client_get(c);
+	fs->cache_attrs = (flags & GOFERFS_READONLY) && !(flags & GOFERFS_SHARED);
+	fs->lc = fs->cache_attrs ? gofer_lc_new() : NULL;
 	fs->fs.name = "9p";
-	fs->fs.readonly = readonly;
+	fs->fs.readonly = (flags & GOFERFS_READONLY) != 0;
+	fs->fs.no_dcache = (flags & GOFERFS_SHARED) != 0;
 	fs->fs.magic = 0x01021997; /* V9FS_MAGIC */
 	struct inode *in;
-	int r = node_new(&fs->fs, root, &in);
-	if (r < 0) {
+	if ((r = gofer_node_new(&fs->fs, root, &in)) < 0) {
 		gofer_lc_free(fs->lc);
-		p9client_close(fs->conn);
+		p9client_put(fs->conn);
 		free(fs);
 		*err = r;
 		return NULL;
@@ -164,9 +183,9 @@ struct inode *goferfs_new(int sock, const char *aname, int readonly, int *err)
 
 void goferfs_put_root(struct inode *root)
 {
-	struct gfs *fs = (struct gfs *)root->fs;
+	struct gfs *fs = gfs_of(root);
 	gofer_lc_free(fs->lc);
 	inode_put(root);
-	p9client_close(fs->conn);
+	p9client_put(fs->conn);
 	free(fs);
 }

@@ -5,20 +5,27 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int gofer_launch(const char *spec, pid_t *pid)
+int gofer_launch(const char *const *specs, size_t n, pid_t *pid)
 {
+	const char **argv = calloc(2 * n + 6, sizeof(*argv));
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (!argv)
+		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(argv);
 		return -errno;
+	}
 	pid_t p = fork();
 	if (p < 0) {
 		int e = errno;
 		close(sv[0]);
 		close(sv[1]);
+		free(argv);
 		return -e;
 	}
 	if (p == 0) {
@@ -28,14 +35,22 @@ int gofer_launch(const char *spec, pid_t *pid)
 			_exit(127);
 		char num[16];
 		snprintf(num, sizeof(num), "%d", fd);
-		char *argv[] = {"cvisor",   "gofer",	  "--sock-fd",	  num,
-				"--export", (char *)spec, "--no-confine", NULL};
-		if (geteuid() == 0)
-			argv[6] = NULL; /* root can confine it */
+		size_t a = 0;
+		argv[a++] = "cvisor";
+		argv[a++] = "gofer";
+		argv[a++] = "--sock-fd";
+		argv[a++] = num;
+		for (size_t i = 0; i < n; i++) {
+			argv[a++] = "--export";
+			argv[a++] = specs[i];
+		}
+		if (geteuid() != 0)
+			argv[a++] = "--no-confine"; /* root can confine it */
 		signal(SIGPIPE, SIG_DFL);
-		execv("/proc/self/exe", argv);
+		execv("/proc/self/exe", (char **)argv);
 		_exit(127);
 	}
+	free(argv);
 	close(sv[1]);
 	*pid = p;
 	return sv[0];

@@ -2,8 +2,8 @@
  * the most recently looked-up names, so walking the same path again costs
  * no Twalk/Tgetattr/Tclunk. The VFS keeps a dentry only while something
  * references it; without this every stat of a/b/c would walk a, b and c
- * over 9P again. Correct only because the layer is read-only: nothing but
- * the Sentry changes it. Each entry holds an inode reference (and so a fid
+ * over 9P again. Used only where nothing but the Sentry changes the files
+ * (see goferfs.h). Each entry holds an inode reference (and so a fid
  * and one of the Gofer's fds), hence the small bound. */
 #include <stdlib.h>
 #include <string.h>

@@ -111,7 +111,7 @@ int p9client_getattr(struct p9_client *c, uint32_t fid, struct p9_rgetattr *out)
 	return 0;
 }
 
-struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_fid, int *err)
+struct p9_client *p9client_connect(int sock, const char *version, int *err)
 {
 	struct p9_client *c = calloc(1, sizeof(*c));
 	if (!c || !(c->buf = malloc(P9CLIENT_MSIZE))) {
@@ -120,50 +120,65 @@ struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_f
 		*err = -ENOMEM;
 		return NULL;
 	}
+	c->refs = 1;
 	c->sock = sock;
 	c->msize = P9CLIENT_MSIZE;
 	c->next_fid = 1;
 	struct p9_msg req = {.type = P9_TVERSION}, rep;
 	req.version.msize = P9CLIENT_MSIZE;
-	req.version.version = P9_VERSION_DONATE;
+	req.version.version = (char *)version;
 	int r = p9client_rpc(c, &req, P9_RVERSION, &rep, NULL);
 	if (r == 0) {
+		const char *v = rep.version.version;
 		if (rep.version.msize < P9_MIN_MSIZE || rep.version.msize > P9CLIENT_MSIZE ||
-		    strncmp(rep.version.version, P9_VERSION, strlen(P9_VERSION)))
+		    strncmp(v, P9_VERSION, strlen(P9_VERSION)))
 			r = -EPROTONOSUPPORT;
 		else {
 			c->msize = rep.version.msize;
-			c->donate = !strcmp(rep.version.version, P9_VERSION_DONATE);
+			c->direct = !strcmp(v, P9_VERSION_DIRECT);
+			c->donate = c->direct || !strcmp(v, P9_VERSION_DONATE);
 		}
 		p9_msg_free(&rep);
 	}
-	if (r == 0) {
-		uint32_t fid = p9client_fid_new(c);
-		req = (struct p9_msg){.type = P9_TATTACH};
-		req.tattach.fid = fid;
-		req.tattach.afid = P9_NOFID;
-		req.tattach.uname = "";
-		req.tattach.aname = (char *)aname;
-		req.tattach.n_uname = P9_NONUNAME;
-		r = p9client_rpc(c, &req, P9_RATTACH, &rep, NULL);
-		if (r == 0) {
-			p9_msg_free(&rep);
-			*root_fid = fid;
-		}
-	}
 	if (r < 0) {
-		close(sock);
-		free(c->buf);
-		free(c);
+		p9client_put(c);
 		*err = r;
 		return NULL;
 	}
 	return c;
 }
 
-void p9client_close(struct p9_client *c)
+int p9client_attach(struct p9_client *c, const char *aname, uint32_t *root_fid, int *dir_fd)
 {
-	if (!c)
+	uint32_t fid = p9client_fid_new(c);
+	struct p9_msg req = {.type = P9_TATTACH}, rep;
+	req.tattach.fid = fid;
+	req.tattach.afid = P9_NOFID;
+	req.tattach.uname = "";
+	req.tattach.aname = (char *)aname;
+	req.tattach.n_uname = P9_NONUNAME;
+	int fd = -1;
+	int r = p9client_rpc(c, &req, P9_RATTACH, &rep, &fd);
+	if (r < 0)
+		return r;
+	p9_msg_free(&rep);
+	*root_fid = fid;
+	if (dir_fd)
+		*dir_fd = fd;
+	else if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+struct p9_client *p9client_get(struct p9_client *c)
+{
+	c->refs++;
+	return c;
+}
+
+void p9client_put(struct p9_client *c)
+{
+	if (!c || --c->refs > 0)
 		return;
 	close(c->sock);
 	free(c->buf);

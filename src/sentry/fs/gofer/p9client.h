@@ -1,9 +1,11 @@
 /* The Sentry's end of one 9P2000.L connection to a Gofer.
  *
  * Contract:
- * - One connection per mount, synchronous: one request in flight (tag 0),
- *   the Sentry being single-threaded. msize is negotiated by Tversion and fd
- *   donation (P9_VERSION_DONATE) is asked for; c->donate says if granted.
+ * - One connection per Gofer, shared by every mount attached through it
+ *   (reference counted), synchronous: one request in flight (tag 0), the
+ *   Sentry being single-threaded. msize is negotiated by Tversion and fd
+ *   donation (P9_VERSION_DONATE, or P9_VERSION_DIRECT with directory
+ *   donation) is asked for; c->donate / c->direct say what was granted.
  * - p9client_rpc() sends req and decodes the reply into *rep. The reply's bulk
  *   data (Rread, Rreaddir) points into the connection's buffer and is valid
  *   until the next call; call p9_msg_free(rep) when done with its strings.
@@ -23,22 +25,29 @@
 #define P9CLIENT_MSIZE (1u << 20) /* what the client asks for */
 
 struct p9_client {
+	int refs;
 	int sock;
 	uint32_t msize;
 	int donate; /* the Gofer donates host fds on Tlopen */
+	int direct; /* ... and directory exports' fds on Tattach */
 	int broken;
 	uint32_t next_fid;
 	uint8_t *buf; /* msize bytes, requests and replies */
 };
 
-/* Takes over sock; negotiates the version and attaches aname to a new fid.
- * Returns the connection or NULL with *err set (-errno). */
-struct p9_client *p9client_connect(int sock, const char *aname, uint32_t *root_fid, int *err);
+/* Takes over sock and negotiates the version, asking for version (one of
+ * P9_VERSION*). Returns the connection (one reference) or NULL with *err set
+ * (-errno). */
+struct p9_client *p9client_connect(int sock, const char *version, int *err);
+/* Attaches aname to a new fid. With directory donation, *dir_fd gets the
+ * export's O_PATH fd (or -1 for a file export); dir_fd may be NULL. */
+int p9client_attach(struct p9_client *c, const char *aname, uint32_t *root_fid, int *dir_fd);
+struct p9_client *p9client_get(struct p9_client *c);
 /* One request/response. If fd_out is not NULL it gets a donated fd or -1. */
 int p9client_rpc(struct p9_client *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep,
 		 int *fd_out);
-/* Closes the socket and frees c. */
-void p9client_close(struct p9_client *c);
+/* Drops a reference; the last closes the socket and frees c. */
+void p9client_put(struct p9_client *c);
 uint32_t p9client_fid_new(struct p9_client *c);
 void p9client_clunk(struct p9_client *c, uint32_t fid);
 /* Twalk of nwname names (0: clone) from fid to a new fid. */

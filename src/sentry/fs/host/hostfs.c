@@ -1,6 +1,10 @@
 /* hostfs; see hostfs.h. Attributes are read from the host on every stat
- * (the host may change the files); files are opened by reopening the O_PATH
- * fd through /proc/self/fd, which never resolves a path component again. */
+ * (the host may change the files). Everything is done relative to the
+ * donated directory fd and the O_PATH fds reached from it, one name at a
+ * time without following symlinks: never AT_FDCWD, an absolute path or
+ * /proc/self/fd, so the Sentry's seccomp allow-list can insist on that. A
+ * directory is opened through "." of its own fd; a file by its name in its
+ * parent, checked to be the same inode (ESTALE otherwise). */
 #include "sentry/fs/host/hostfs.h"
 
 #include <dirent.h>
@@ -13,14 +17,19 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
 struct hnode {
-	int fd;	  /* O_PATH */
-	int rofd; /* opened O_RDONLY once and shared by every read-only open
-		   * of a regular file (I/O is positional, so no offset is
-		   * shared), or -1 */
+	int fd;		      /* O_PATH|O_NOFOLLOW */
+	int rofd;	      /* opened O_RDONLY once and shared by every read-only
+			       * open of a regular file (I/O is positional, so no
+			       * offset is shared), or -1 */
+	struct inode *parent; /* referenced; NULL at the root */
+	char *name;	      /* in parent, as last seen; NULL at the root */
 };
 
 struct hfile {
@@ -48,31 +57,40 @@ static void fill_from_stat(struct inode *in, const struct stat *st)
 	in->btime = st->st_ctim;
 }
 
-static struct inode *node_new(struct fs *fs, int fd)
+/* Takes over fd; parent and name are copied. */
+static struct inode *node_new(struct fs *fs, int fd, struct inode *parent, const char *name)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return NULL;
-	struct hnode *h = malloc(sizeof(*h));
-	struct inode *in = h ? inode_new(fs, &host_iops, &host_fops, st.st_mode) : NULL;
+	struct hnode *h = calloc(1, sizeof(*h));
+	char *nm = name ? strdup(name) : NULL;
+	struct inode *in =
+	    h && (nm || !name) ? inode_new(fs, &host_iops, &host_fops, st.st_mode) : NULL;
 	if (!in) {
+		free(nm);
 		free(h);
 		return NULL;
 	}
 	h->fd = fd;
 	h->rofd = -1;
+	h->parent = parent ? inode_get(parent) : NULL;
+	h->name = nm;
 	in->priv = h;
 	fill_from_stat(in, &st);
 	return in;
 }
 
+/* One name beneath dir: never `..`, `.`, a path or a followed symlink. */
 static int host_lookup(struct inode *dir, const char *name, struct inode **out)
 {
 	struct hnode *h = dir->priv;
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -ENOENT;
 	int fd = openat(h->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	struct inode *in = node_new(dir->fs, fd);
+	struct inode *in = node_new(dir->fs, fd, dir, name);
 	if (!in) {
 		close(fd);
 		return -ENOMEM;
@@ -98,12 +116,60 @@ static int host_readlink(struct inode *in, char *buf, size_t len)
 	return n < 0 ? -errno : (int)n;
 }
 
-static int reopen(int pathfd, int flags)
+/* Opens the file h names by its name in parent; no side effect (O_TRUNC,
+ * blocking on a fifo swapped in) before it is checked to be the same file. */
+static int open_by_name(const struct hnode *h, struct inode *parent, const char *name, int flags)
 {
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", pathfd);
-	int fd = open(p, flags | O_CLOEXEC | O_NOCTTY);
-	return fd < 0 ? -errno : fd;
+	struct hnode *p = parent->priv;
+	int fd = openat(p->fd, name,
+			(flags & ~O_TRUNC) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat a, b;
+	int r = 0;
+	if (fstat(fd, &a) < 0 || fstat(h->fd, &b) < 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev)
+		r = -ESTALE;
+	else if ((!(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) ||
+		 ((flags & O_TRUNC) && ftruncate(fd, 0) < 0))
+		r = -errno;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Opens in for I/O. After a rename in the sandbox, the name the open went
+ * through (f's dentry, if it is in this file system) is the one to use. */
+static int reopen(struct inode *in, struct file *f, int flags)
+{
+	struct hnode *h = in->priv;
+	if (S_ISDIR(in->mode)) {
+		int fd = openat(h->fd, ".", flags | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!h->parent)
+		return -EPERM;
+	int fd = open_by_name(h, h->parent, h->name, flags);
+	struct dentry *d = f ? f->dentry : NULL;
+	if ((fd == -ENOENT || fd == -ESTALE) && d && d->parent && d->parent->inode &&
+	    d->parent->inode->fs == in->fs && d->parent->inode->iops == in->iops) {
+		char *nm = strdup(d->name);
+		if (!nm)
+			return -ENOMEM;
+		fd = open_by_name(h, d->parent->inode, nm, flags);
+		if (fd >= 0) {
+			struct inode *old = h->parent;
+			h->parent = inode_get(d->parent->inode);
+			inode_put(old);
+			free(h->name);
+			h->name = nm;
+		} else {
+			free(nm);
+		}
+	}
+	return fd;
 }
 
 static int host_open(struct inode *in, struct file *f)
@@ -112,13 +178,13 @@ static int host_open(struct inode *in, struct file *f)
 	if (!S_ISREG(in->mode) && !S_ISDIR(in->mode))
 		return -ENXIO; /* host devices, fifos and sockets are not passed through */
 	int acc = f->flags & O_ACCMODE;
-	int flags = acc | (f->flags & (O_APPEND | O_DIRECTORY));
+	int flags = acc | (f->flags & O_APPEND);
 	if (S_ISDIR(in->mode))
-		flags = O_RDONLY | O_DIRECTORY;
+		flags = O_RDONLY;
 	int shared = S_ISREG(in->mode) && acc == O_RDONLY;
 	if (shared && h->rofd < 0)
-		h->rofd = reopen(h->fd, O_RDONLY);
-	int fd = shared ? h->rofd : reopen(h->fd, flags);
+		h->rofd = reopen(in, f, O_RDONLY);
+	int fd = shared ? h->rofd : reopen(in, f, flags);
 	if (fd < 0) {
 		if (shared)
 			h->rofd = -1;
@@ -157,24 +223,6 @@ static int host_statfs(struct inode *in, struct linux_statfs *out)
 	return 0;
 }
 
-static int host_listxattr(struct inode *in, char *buf, size_t len)
-{
-	struct hnode *h = in->priv;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", h->fd);
-	ssize_t n = llistxattr(p, buf, len);
-	return n < 0 ? -errno : (int)n;
-}
-
-static int host_getxattr(struct inode *in, const char *name, void *buf, size_t len)
-{
-	struct hnode *h = in->priv;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", h->fd);
-	ssize_t n = lgetxattr(p, name, buf, len);
-	return n < 0 ? -errno : (int)n;
-}
-
 static void host_release(struct inode *in)
 {
 	struct hnode *h = in->priv;
@@ -182,6 +230,9 @@ static void host_release(struct inode *in)
 		close(h->fd);
 		if (h->rofd >= 0)
 			close(h->rofd);
+		if (h->parent)
+			inode_put(h->parent);
+		free(h->name);
 		free(h);
 	}
 }
@@ -286,12 +337,10 @@ static int host_setattr(struct inode *in, const struct iattr *ia)
 	if (in->fs->readonly)
 		return -EROFS;
 	struct hnode *h = in->priv;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", h->fd);
 	if (ia->valid & IATTR_SIZE) {
 		if (S_ISDIR(in->mode))
 			return -EISDIR;
-		int fd = reopen(h->fd, O_WRONLY);
+		int fd = reopen(in, NULL, O_WRONLY);
 		if (fd < 0)
 			return fd;
 		int r = ftruncate(fd, (off_t)ia->size);
@@ -299,7 +348,8 @@ static int host_setattr(struct inode *in, const struct iattr *ia)
 		if (r < 0)
 			return -errno;
 	}
-	if ((ia->valid & IATTR_MODE) && !S_ISLNK(in->mode) && chmod(p, ia->mode & 07777) < 0)
+	if ((ia->valid & IATTR_MODE) && !S_ISLNK(in->mode) &&
+	    syscall(SYS_fchmodat2, h->fd, "", ia->mode & 07777, AT_EMPTY_PATH) < 0)
 		return -errno;
 	if ((ia->valid & (IATTR_UID | IATTR_GID)) &&
 	    fchownat(h->fd, "", (ia->valid & IATTR_UID) ? ia->uid : (uint32_t)-1,
@@ -311,7 +361,7 @@ static int host_setattr(struct inode *in, const struct iattr *ia)
 			ts[0].tv_nsec = UTIME_OMIT;
 		if (!(ia->valid & IATTR_MTIME))
 			ts[1].tv_nsec = UTIME_OMIT;
-		if (utimensat(AT_FDCWD, p, ts, 0) < 0)
+		if (utimensat(h->fd, "", ts, AT_EMPTY_PATH) < 0)
 			return -errno;
 	}
 	return host_getattr(in);
@@ -386,8 +436,6 @@ static const struct inode_ops host_iops = {
     .readlink = host_readlink,
     .open = host_open,
     .statfs = host_statfs,
-    .listxattr = host_listxattr,
-    .getxattr = host_getxattr,
     .release = host_release,
 };
 
@@ -402,13 +450,17 @@ static const struct file_ops host_fops = {
     .release = host_file_release,
 };
 
-struct inode *hostfs_new(int root_fd, int readonly)
+struct inode *hostfs_new(int root_fd, int readonly, int shared)
 {
 	struct fs *fs = calloc(1, sizeof(*fs));
 	if (!fs)
 		return NULL;
 	fs->name = "hostfs";
 	fs->readonly = readonly;
+	fs->no_dcache = shared;
 	fs->magic = 0xef53;
-	return node_new(fs, root_fd);
+	struct inode *in = node_new(fs, root_fd, NULL, NULL);
+	if (!in)
+		free(fs);
+	return in;
 }

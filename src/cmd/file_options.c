@@ -1,0 +1,24 @@
+/* --file-access and --overlay, shared by `do`, `create` and `run`. */
+#include <errno.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "sentry/sentry.h"
+
+int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay_none,
+		     struct error **err)
+{
+	if (!strcmp(g->file_access, "gofer"))
+		*file_access = SENTRY_FILES_GOFER;
+	else if (!strcmp(g->file_access, "direct"))
+		*file_access = SENTRY_FILES_DIRECT;
+	else
+		return error_set(err, EINVAL, "`--file-access` must be `gofer` or `direct`");
+	if (!strcmp(g->overlay, "memory"))
+		*overlay_none = 0;
+	else if (!strcmp(g->overlay, "none"))
+		*overlay_none = 1;
+	else
+		return error_set(err, EINVAL, "`--overlay` must be `memory` or `none`");
+	return 0;
+}
