@@ -10,7 +10,10 @@
 #   NO_RUNSC=1          skip runsc (and do not install it)
 # Rows: micro-benchmarks from bench/micro.c (ns per operation), then whole
 # commands start to exit (ms): `do true`, `python3 -c pass`, `gcc -c` of a
-# small file.
+# small file. Then a second table, file access: native vs cvisor's
+# --file-access=gofer (9P, the default) vs --file-access=direct, for
+# bench/files.c loops (stat, open+read+close over /usr/include, a 64 MiB
+# sequential read) and whole commands (`find /usr`, a tar extract to /tmp).
 set -u
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
@@ -21,7 +24,8 @@ RUNSC=${RUNSC:-runsc --platform=ptrace --network=none --ignore-cgroups}
 OUT=$B/bench.md
 MICRO_ROWS="getppid devnull pipe pipe1 fork forkexec mmap open stat"
 CMD_ROWS="do_true python3 gcc_c"
-ROWS=${BENCH_ROWS:-$MICRO_ROWS $CMD_ROWS}
+FILE_ROWS="fa_stat fa_openread fa_seqread fa_find fa_tar"
+ROWS=${BENCH_ROWS:-$MICRO_ROWS $CMD_ROWS $FILE_ROWS}
 
 mkdir -p "$B/bench"
 W=$(mktemp -d /tmp/cvisor-bench.XXXXXX)
@@ -35,6 +39,11 @@ for src in bench/*.c; do
 	fi
 done
 printf 'int f(int x) { return x * 3 + 1; }\nint main(void) { return f(2) - 7; }\n' >"$W/small.c"
+FILES=$PWD/$B/bench/files
+if [[ " $ROWS " == *" fa_"* ]]; then
+	head -c 64M /dev/urandom >"$W/big"
+	tar cf "$W/include.tar" -C /usr include
+fi
 
 # runsc: install Debian's package when missing and we are root.
 have_runsc=0
@@ -65,6 +74,7 @@ prefix() {
 	native) echo "" ;;
 	cvisor) echo "$CVISOR do --" ;;
 	runsc) echo "$RUNSC do" ;;
+	gofer | direct) echo "$CVISOR --file-access=$1 do --" ;;
 	esac
 }
 
@@ -79,6 +89,24 @@ one() {
 		do_true) cmd=(/bin/true) ;;
 		python3) cmd=(/usr/bin/python3 -c pass) ;;
 		gcc_c) cmd=(gcc -c "$W/small.c" -o "$W/small.$rt.o") ;;
+		esac
+		s=$(date +%s%N)
+		timeout 120 $pre "${cmd[@]}" </dev/null >/dev/null 2>>"$W/$rt.err" || return
+		e=$(date +%s%N)
+		awk -v d=$((e - s)) 'BEGIN { printf "%.2f\n", d / 1e6 }'
+		;;
+	fa_stat | fa_openread | fa_seqread)
+		local path=/usr/include
+		[ $row = fa_seqread ] && path=$W/big
+		out=$(timeout 120 $pre "$FILES" "${row#fa_}" "$path" "$SECS" </dev/null 2>>"$W/$rt.err") || return
+		set -- $out
+		echo "$2"
+		;;
+	fa_find | fa_tar)
+		local cmd
+		case $row in
+		fa_find) cmd=(find /usr) ;;
+		fa_tar) cmd=(sh -c "d=\$(mktemp -d) && tar xf $W/include.tar -C \$d && rm -rf \$d") ;;
 		esac
 		s=$(date +%s%N)
 		timeout 120 $pre "${cmd[@]}" </dev/null >/dev/null 2>>"$W/$rt.err" || return
@@ -126,6 +154,11 @@ label() {
 	do_true) echo "do true, start to exit (ms)" ;;
 	python3) echo "python3 -c pass (ms)" ;;
 	gcc_c) echo "gcc -c small.c (ms)" ;;
+	fa_stat) echo "lstat, files of /usr/include (ns/op)" ;;
+	fa_openread) echo "open+read 4 KiB+close, files of /usr/include (ns/op)" ;;
+	fa_seqread) echo "sequential read of 64 MiB (ms)" ;;
+	fa_find) echo "find /usr >/dev/null (ms)" ;;
+	fa_tar) echo "tar xf /usr/include into /tmp (ms)" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -144,6 +177,7 @@ cat "$OUT"
 TARGET_ROWS="getppid devnull pipe pipe1 mmap open stat"
 verdict=""
 for row in $ROWS; do
+	[[ $row == fa_* ]] && continue # the file access table below
 	n=$(cell native "$row")
 	c=fail r=n/a
 	[ $have_cvisor = 1 ] && c=$(cell cvisor "$row")
@@ -164,7 +198,23 @@ done
 if [ -n "$verdict" ]; then
 	printf '\nTarget runsc/cvisor >= 4 on system call rows: %s\n' "${verdict%; }" | tee -a "$OUT"
 fi
-for rt in native cvisor runsc; do
+if [[ " $ROWS " == *" fa_"* ]]; then
+	{
+		echo
+		echo "## File access: 9P (--file-access=gofer, the default) vs direct"
+		echo
+		echo "| row | native | 9P | direct | 9P/native | direct/native |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+	} | tee -a "$OUT"
+	for row in $ROWS; do
+		[[ $row == fa_* ]] || continue
+		n=$(cell native "$row")
+		g=fail d=fail
+		[ $have_cvisor = 1 ] && g=$(cell gofer "$row") && d=$(cell direct "$row")
+		echo "| $(label "$row") | $n | $g | $d | $(ratio "$g" "$n") | $(ratio "$d" "$n") |" | tee -a "$OUT"
+	done
+fi
+for rt in native cvisor runsc gofer direct; do
 	[ -s "$W/$rt.err" ] && { echo "bench: $rt stderr (last lines):"; tail -n 5 "$W/$rt.err"; } >&2
 done
 echo
