@@ -11,26 +11,6 @@
 
 #include "sentry/fs/gofer/internal.h"
 
-/* Tlopen of a fresh clone of fid; *fd gets the donated fd or -1. */
-static int lopen(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *ofid, int *fd,
-		 uint32_t *iounit)
-{
-	int r = p9client_walk(c, fid, NULL, ofid);
-	if (r < 0)
-		return r;
-	struct p9_msg req = {.type = P9_TLOPEN}, rep;
-	req.tlopen.fid = *ofid;
-	req.tlopen.flags = flags;
-	r = p9client_rpc(c, &req, P9_RLOPEN, &rep, fd);
-	if (r < 0) {
-		p9client_clunk(c, *ofid);
-		return r;
-	}
-	*iounit = rep.ropen.iounit;
-	p9_msg_free(&rep);
-	return 0;
-}
-
 /* After a rename in the sandbox the inode's fid still names the old place
  * (the Gofer answers ESTALE or ENOENT): walk again from the parent the open
  * went through, by the name it has now. */
@@ -64,9 +44,9 @@ int gofer_open(struct inode *in, struct file *f)
 	uint32_t fid, iounit = 0;
 	int fd = -1, r = 0;
 	if (!shared || g->rofd < 0) {
-		r = lopen(c, g->fid, flags, &fid, &fd, &iounit);
+		r = p9client_open(c, g->fid, flags, &fid, &fd, &iounit);
 		if ((r == -ESTALE || r == -ENOENT) && rewalk(in, f) == 0)
-			r = lopen(c, g->fid, flags, &fid, &fd, &iounit);
+			r = p9client_open(c, g->fid, flags, &fid, &fd, &iounit);
 		if (r < 0)
 			return r;
 		if (shared && fd >= 0) {

@@ -29,6 +29,24 @@ static void fill_attr(struct inode *in, const struct p9_rgetattr *a)
 	in->btime = in->ctime;
 }
 
+/* Takes over fid, whose attributes are a. */
+static struct inode *node_with(struct fs *fs, uint32_t fid, const struct p9_rgetattr *a)
+{
+	struct gnode *g = malloc(sizeof(*g));
+	struct inode *in = g ? inode_new(fs, &gofer_iops, &gofer_fops, a->mode) : NULL;
+	if (!in) {
+		free(g);
+		p9client_clunk(((struct gfs *)fs)->conn, fid);
+		return NULL;
+	}
+	g->fid = fid;
+	g->rofd = -1;
+	g->rofid = P9_NOFID;
+	in->priv = g;
+	fill_attr(in, a);
+	return in;
+}
+
 int gofer_node_new(struct fs *fs, uint32_t fid, struct inode **out)
 {
 	struct p9_client *c = ((struct gfs *)fs)->conn;
@@ -38,20 +56,8 @@ int gofer_node_new(struct fs *fs, uint32_t fid, struct inode **out)
 		p9client_clunk(c, fid);
 		return r;
 	}
-	struct gnode *g = malloc(sizeof(*g));
-	struct inode *in = g ? inode_new(fs, &gofer_iops, &gofer_fops, a.mode) : NULL;
-	if (!in) {
-		free(g);
-		p9client_clunk(c, fid);
-		return -ENOMEM;
-	}
-	g->fid = fid;
-	g->rofd = -1;
-	g->rofid = P9_NOFID;
-	in->priv = g;
-	fill_attr(in, &a);
-	*out = in;
-	return 0;
+	*out = node_with(fs, fid, &a);
+	return *out ? 0 : -ENOMEM;
 }
 
 static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
@@ -61,13 +67,14 @@ static int gofer_lookup(struct inode *dir, const char *name, struct inode **out)
 	if ((*out = gofer_lc_find(lc, g->fid, name)))
 		return 0;
 	uint32_t fid;
-	int r = p9client_walk(gconn(dir), g->fid, name, &fid);
+	struct p9_rgetattr a;
+	int r = p9client_walk_getattr(gconn(dir), g->fid, name, &fid, &a);
 	if (r < 0)
 		return r;
-	r = gofer_node_new(dir->fs, fid, out);
-	if (r == 0)
-		gofer_lc_add(lc, g->fid, name, *out);
-	return r;
+	if (!(*out = node_with(dir->fs, fid, &a)))
+		return -ENOMEM;
+	gofer_lc_add(lc, g->fid, name, *out);
+	return 0;
 }
 
 int gofer_refresh(struct inode *in)

@@ -1,4 +1,4 @@
-/* A synchronous 9P2000.L client over one unix socket; see p9client.h. */
+/* A 9P2000.L client over one unix socket; see p9client.h. */
 #include "sentry/fs/gofer/p9client.h"
 
 #include <errno.h>
@@ -16,50 +16,96 @@ static int broke(struct p9_client *c, int why)
 	return -EIO;
 }
 
+/* Tags: 0 for the request waited for, 1 for the second of a pipelined
+ * pair, ASYNC_TAG and up for requests whose replies are not waited for
+ * (clunks), at most ASYNC_MAX of them outstanding. */
+#define ASYNC_TAG 2
+#define ASYNC_MAX 64
+
+static int send_msg(struct p9_client *c, struct p9_msg *req, uint16_t tag)
+{
+	if (c->broken)
+		return -EIO;
+	req->tag = req->type == P9_TVERSION ? P9_NOTAG : tag;
+	int n = p9_encode(req, c->buf, c->msize);
+	if (n < 0)
+		return n; /* the request itself is too big: not the connection's fault */
+	int r = p9_send(c->sock, c->buf, (size_t)n, -1);
+	return r < 0 ? broke(c, r) : 0;
+}
+
+static int is_async(const struct p9_client *c, const struct p9_msg *m)
+{
+	return m->tag >= ASYNC_TAG && m->tag != P9_NOTAG && c->pending;
+}
+
+/* Drops one reply to a request not waited for. */
+static void drop(struct p9_client *c, struct p9_msg *m, int fd)
+{
+	c->pending--;
+	p9_msg_free(m);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* One reply, decoded; -EIO (broken) on a receive or decode error. */
+static int recv_one(struct p9_client *c, struct p9_msg *rep, int *fd)
+{
+	*fd = -1;
+	int n = p9_recv(c->sock, c->buf, c->msize, fd);
+	if (n <= 0)
+		return broke(c, n ? n : -EPIPE);
+	memset(rep, 0, sizeof(*rep));
+	int r = p9_decode(c->buf, (size_t)n, c->msize, rep);
+	if (r < 0 && *fd >= 0)
+		close(*fd);
+	return r < 0 ? broke(c, r) : 0;
+}
+
+/* The next reply that is not to a request nobody waits for. */
+static int recv_msg(struct p9_client *c, struct p9_msg *rep, int *fd)
+{
+	int r;
+	while ((r = recv_one(c, rep, fd)) == 0 && is_async(c, rep))
+		drop(c, rep, *fd);
+	return r;
+}
+
+/* Turns a received reply into the result of the request (see p9client.h). */
+static int finish(struct p9_client *c, struct p9_msg *rep, int fd, uint8_t rtype, int *fd_out)
+{
+	int r = 0;
+	if (rep->type == P9_RLERROR) {
+		uint32_t e = rep->rlerror.ecode;
+		r = -(int)(e && e < 4096 ? e : EIO);
+	} else if (rep->type != rtype) {
+		p9_msg_free(rep);
+		r = broke(c, -EBADMSG);
+	}
+	if (r == 0 && fd_out)
+		*fd_out = fd;
+	else if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 int p9client_rpc(struct p9_client *c, struct p9_msg *req, uint8_t rtype, struct p9_msg *rep,
 		 int *fd_out)
 {
 	if (fd_out)
 		*fd_out = -1;
-	if (c->broken)
-		return -EIO;
-	req->tag = req->type == P9_TVERSION ? P9_NOTAG : 0;
-	int n = p9_encode(req, c->buf, c->msize);
-	if (n < 0)
-		return n; /* the request itself is too big: not the connection's fault */
-	int r = p9_send(c->sock, c->buf, (size_t)n, -1);
+	int fd, r = send_msg(c, req, 0);
+	if (r == 0)
+		r = recv_msg(c, rep, &fd);
 	if (r < 0)
-		return broke(c, r);
-	int fd = -1;
-	n = p9_recv(c->sock, c->buf, c->msize, &fd);
-	if (n <= 0)
-		return broke(c, n ? n : -EPIPE);
-	memset(rep, 0, sizeof(*rep));
-	r = p9_decode(c->buf, (size_t)n, c->msize, rep);
-	if (r < 0 || rep->tag != req->tag) {
-		if (r >= 0)
-			p9_msg_free(rep);
-		if (fd >= 0)
-			close(fd);
-		return broke(c, r < 0 ? r : -EBADMSG);
-	}
-	if (rep->type == P9_RLERROR) {
-		if (fd >= 0)
-			close(fd);
-		uint32_t e = rep->rlerror.ecode;
-		return -(int)(e && e < 4096 ? e : EIO);
-	}
-	if (rep->type != rtype) {
+		return r;
+	if (rep->tag != req->tag) {
 		p9_msg_free(rep);
 		if (fd >= 0)
 			close(fd);
 		return broke(c, -EBADMSG);
 	}
-	if (fd_out)
-		*fd_out = fd;
-	else if (fd >= 0)
-		close(fd);
-	return 0;
+	return finish(c, rep, fd, rtype, fd_out);
 }
 
 uint32_t p9client_fid_new(struct p9_client *c)
@@ -70,11 +116,138 @@ uint32_t p9client_fid_new(struct p9_client *c)
 	return f;
 }
 
+/* Not waited for: its reply is dropped when the next one is read. */
 void p9client_clunk(struct p9_client *c, uint32_t fid)
 {
 	struct p9_msg req = {.type = P9_TCLUNK, .fid = {fid}}, rep;
-	if (p9client_rpc(c, &req, P9_RCLUNK, &rep, NULL) == 0)
+	int fd;
+	/* nothing else is outstanding: only replies to clunks can come */
+	while (c->pending >= ASYNC_MAX && !c->broken && recv_one(c, &rep, &fd) == 0) {
+		int ok = is_async(c, &rep);
+		drop(c, &rep, fd);
+		if (!ok)
+			broke(c, -EBADMSG);
+	}
+	if (send_msg(c, &req, (uint16_t)(ASYNC_TAG + c->async_seq++ % ASYNC_MAX)) == 0)
+		c->pending++;
+}
+
+int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype[2],
+		  struct p9_msg rep[2], int res[2], int *fd_out)
+{
+	if (fd_out)
+		*fd_out = -1;
+	int r = send_msg(c, &req[0], 0);
+	if (r == 0)
+		r = send_msg(c, &req[1], 1);
+	res[0] = res[1] = 1; /* 1: no reply yet */
+	for (int i = 0; i < 2 && r == 0; i++) {
+		struct p9_msg m;
+		int fd;
+		if ((r = recv_msg(c, &m, &fd)) < 0)
+			break;
+		int t = m.tag;
+		if ((t != 0 && t != 1) || res[t] != 1) {
+			p9_msg_free(&m);
+			if (fd >= 0)
+				close(fd);
+			r = broke(c, -EBADMSG);
+			break;
+		}
+		rep[t] = m;
+		res[t] = finish(c, &rep[t], fd, rtype[t], t ? fd_out : NULL);
+	}
+	if (r < 0) {
+		for (int t = 0; t < 2; t++)
+			if (res[t] == 0)
+				p9_msg_free(&rep[t]);
+		if (fd_out && *fd_out >= 0) {
+			close(*fd_out);
+			*fd_out = -1;
+		}
+	}
+	return r;
+}
+
+/* Twalk of nwname (0 or 1) names plus a second request on the new fid;
+ * the fid is given back only if the walk made it. A second request that
+ * failed because the server ran it before the walk (diod is threaded) has
+ * res[1] == -EBADF. */
+static int walk_and(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid,
+		    struct p9_msg *second, uint8_t rtype, struct p9_msg *rep, int *res1,
+		    int *fd_out)
+{
+	uint32_t nf = p9client_fid_new(c);
+	struct p9_msg req[2] = {{.type = P9_TWALK}, *second}, reps[2];
+	req[0].twalk.fid = fid;
+	req[0].twalk.newfid = nf;
+	req[0].twalk.nwname = name ? 1 : 0;
+	req[0].twalk.wname[0] = (char *)name;
+	req[1].fid.fid = nf; /* every request used here starts with its fid */
+	int res[2];
+	int r = p9client_rpc2(c, req, (const uint8_t[]){P9_RWALK, rtype}, reps, res, fd_out);
+	if (r < 0)
+		return r;
+	if (res[0] < 0) /* the walk failed: so did the second request */
+		return res[0];
+	uint16_t got = reps[0].rwalk.nwqid;
+	p9_msg_free(&reps[0]);
+	*res1 = res[1];
+	if (res[1] == 0)
+		*rep = reps[1];
+	if (got != req[0].twalk.nwname) {
+		if (res[1] == 0) {
+			p9_msg_free(rep);
+			p9client_clunk(c, nf);
+		}
+		if (fd_out && *fd_out >= 0) {
+			close(*fd_out);
+			*fd_out = -1;
+		}
+		return -ENOENT; /* a partial walk creates no fid */
+	}
+	*newfid = nf;
+	return 0;
+}
+
+int p9client_walk_getattr(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid,
+			  struct p9_rgetattr *attr)
+{
+	struct p9_msg g = {.type = P9_TGETATTR}, rep;
+	g.tgetattr.request_mask = P9_GETATTR_BASIC;
+	int res;
+	int r = walk_and(c, fid, name, newfid, &g, P9_RGETATTR, &rep, &res, NULL);
+	if (r < 0)
+		return r;
+	if (res == 0) {
+		*attr = rep.rgetattr;
 		p9_msg_free(&rep);
+	} else if ((r = p9client_getattr(c, *newfid, attr)) < 0) {
+		p9client_clunk(c, *newfid);
+	}
+	return r;
+}
+
+int p9client_open(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *ofid, int *fd,
+		  uint32_t *iounit)
+{
+	struct p9_msg o = {.type = P9_TLOPEN}, rep;
+	o.tlopen.flags = flags;
+	int res;
+	int r = walk_and(c, fid, NULL, ofid, &o, P9_RLOPEN, &rep, &res, fd);
+	if (r < 0)
+		return r;
+	if (res == -EBADF) { /* run before the walk: again, alone */
+		o.tlopen.fid = *ofid;
+		res = p9client_rpc(c, &o, P9_RLOPEN, &rep, fd);
+	}
+	if (res < 0) {
+		p9client_clunk(c, *ofid);
+		return res;
+	}
+	*iounit = rep.ropen.iounit;
+	p9_msg_free(&rep);
+	return 0;
 }
 
 int p9client_walk(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid)

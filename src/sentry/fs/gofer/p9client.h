@@ -13,7 +13,12 @@
  *   receive error or EOF mark the connection broken and give -EIO, as does
  *   every later call.
  * - Fids are numbered by the connection and never reused while live;
- *   p9client_clunk() releases one (errors ignored: the fid is gone either way).
+ *   p9client_clunk() releases one (errors ignored: the fid is gone either
+ *   way) without waiting: its reply is read and dropped with the next one.
+ * - Round trips are what 9P costs, so a walk and the request on the new
+ *   fid that follows it (Tgetattr on lookup, Tlopen on open) are sent
+ *   together and both replies read (in either order; a threaded server
+ *   that ran the second first is asked again).
  */
 #ifndef CVISOR_SENTRY_FS_GOFER_P9CLIENT_H
 #define CVISOR_SENTRY_FS_GOFER_P9CLIENT_H
@@ -32,7 +37,9 @@ struct p9_client {
 	int direct; /* ... and directory exports' fds on Tattach */
 	int broken;
 	uint32_t next_fid;
-	uint8_t *buf; /* msize bytes, requests and replies */
+	unsigned pending;   /* clunks sent whose replies are not read yet */
+	unsigned async_seq; /* picks their tags */
+	uint8_t *buf;	    /* msize bytes, requests and replies */
 };
 
 /* Takes over sock and negotiates the version, asking for version (one of
@@ -53,5 +60,19 @@ void p9client_clunk(struct p9_client *c, uint32_t fid);
 /* Twalk of nwname names (0: clone) from fid to a new fid. */
 int p9client_walk(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid);
 int p9client_getattr(struct p9_client *c, uint32_t fid, struct p9_rgetattr *out);
+/* Two requests in one round trip: both sent, then both replies read (in
+ * either order). res[i] gets what p9client_rpc() would have returned for
+ * req[i] (rep[i] holds the reply when 0); fd_out goes with req[1]. Returns
+ * a negative errno only when the connection failed. */
+int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype[2],
+		  struct p9_msg rep[2], int res[2], int *fd_out);
+/* Twalk of one name from fid to a new fid plus its Tgetattr, in one round
+ * trip. */
+int p9client_walk_getattr(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid,
+			  struct p9_rgetattr *attr);
+/* A clone of fid opened with Tlopen (walk and open in one round trip); *fd
+ * gets the donated fd or -1. */
+int p9client_open(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *ofid, int *fd,
+		  uint32_t *iounit);
 
 #endif
