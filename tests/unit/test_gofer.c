@@ -379,6 +379,34 @@ static void donation(void **state)
 	assert_int_equal(c->fd, -1);
 }
 
+static void dir_donation(void **state)
+{
+	struct fixture *fx = *state;
+	struct p9c *c = &fx->c;
+	char v[64];
+	assert_int_equal(p9c_version(c, P9_VERSION_DIRECT, v, sizeof(v)), 0);
+	assert_string_equal(v, P9_VERSION_DIRECT);
+	/* Rattach of a directory export carries its O_PATH root fd. */
+	assert_int_equal(p9c_attach(c, 1, fx->root, NULL), 0);
+	assert_true(c->fd >= 0);
+	struct stat a, b;
+	assert_int_equal(fstat(c->fd, &a), 0);
+	assert_int_equal(stat(fx->root, &b), 0);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_true(fcntl(c->fd, F_GETFL) & O_PATH);
+	int f = openat(c->fd, "a.txt", O_RDONLY | O_NOFOLLOW);
+	assert_true(f >= 0);
+	close(f);
+	/* Files are still donated on open; walks work as ever. */
+	assert_int_equal(p9c_walk(c, 1, 2, "a.txt", NULL), 0);
+	assert_int_equal(p9c_open(c, 2, O_RDONLY), 0);
+	assert_true(c->fd >= 0);
+	/* Plain donation gives no directory fd. */
+	assert_int_equal(p9c_version(c, P9_VERSION_DONATE, v, sizeof(v)), 0);
+	assert_int_equal(p9c_attach(c, 1, fx->root, NULL), 0);
+	assert_int_equal(c->fd, -1);
+}
+
 static void escapes(void **state)
 {
 	struct fixture *fx = *state;
@@ -456,6 +484,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(readonly_and_exports, setup, teardown),
 	    cmocka_unit_test_setup_teardown(donation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(dir_donation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(escapes, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
