@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "cmd/cli.h"
@@ -12,13 +14,39 @@
 
 extern char **environ;
 
+/* --test-9p-mount SOCK:ANAME:DEST (tests only): a tree served over the unix
+ * socket SOCK by a 9P2000.L server we did not write (diod), attached by
+ * ANAME and mounted at DEST. The connection is made here, so the Sentry
+ * still opens nothing. */
+static int test_9p_mount(char *spec, struct sentry_mount *m, struct error **err)
+{
+	char *aname = strchr(spec, ':'), *dest = aname ? strchr(aname + 1, ':') : NULL;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (!dest || (size_t)(aname - spec) >= sizeof(sa.sun_path))
+		return error_set(err, EINVAL, "do: `--test-9p-mount` wants SOCK:ANAME:DEST");
+	*aname++ = 0;
+	*dest++ = 0;
+	strcpy(sa.sun_path, spec);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		error_set(err, errno, "do: connect `%s`", spec);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*m = (struct sentry_mount){.source = aname, .destination = dest, .test_9p_sock = fd};
+	return 0;
+}
+
 int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
 	    {"hostname", required_argument, 0, 'H'},
 	    {"pids-limit", required_argument, 0, 'p'},
+	    {"test-9p-mount", required_argument, 0, 'T'},
 	    {0, 0, 0, 0},
 	};
+	struct sentry_mount test_mount;
 	struct sentry_config cfg = {
 	    .envp = environ, .hostname = "cvisor", .strace = g->strace, .max_tasks = 512};
 	int c;
@@ -30,6 +58,14 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 			break;
 		case 'p':
 			cfg.max_tasks = atoi(optarg);
+			break;
+		case 'T':
+			if (cfg.n_mounts || test_9p_mount(optarg, &test_mount, err) < 0)
+				return cfg.n_mounts
+					   ? error_set(err, EINVAL, "do: one `--test-9p-mount`")
+					   : -1;
+			cfg.mounts = &test_mount;
+			cfg.n_mounts = 1;
 			break;
 		default:
 			return error_set(err, EINVAL, "do: bad option");

@@ -164,7 +164,14 @@ static int mount_one(struct mount *root, struct p9_client *c, const struct sentr
 			return -ENOMEM;
 	} else {
 		unsigned flags = GOFERFS_SHARED | (sm->readonly ? GOFERFS_READONLY : 0);
-		int err = attach(c, sm->source, flags, &in);
+		int err = 0;
+		if (sm->test_9p_sock > 0) { /* plain 9P to someone else's server */
+			struct p9_client *t = p9client_connect(sm->test_9p_sock, P9_VERSION, &err);
+			in = t ? goferfs_new(t, sm->source, flags, &err) : NULL;
+			p9client_put(t);
+		} else {
+			err = attach(c, sm->source, flags, &in);
+		}
 		if (err)
 			return err;
 	}
@@ -395,7 +402,7 @@ static int export_specs(const struct sentry_config *cfg, char **specs)
 	rw[n++] = root_writable(cfg);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct sentry_mount *sm = &cfg->mounts[i];
-		if (sm->tmpfs)
+		if (sm->tmpfs || sm->test_9p_sock > 0)
 			continue;
 		int j = 0;
 		while (j < n && strcmp(paths[j], sm->source))

@@ -18,6 +18,9 @@ struct sentry_mount {
 	int readonly;
 	int tmpfs;
 	uint32_t mode; /* tmpfs root mode; 0 = 01777 */
+	/* Tests only: > 0 is a socket connected to a 9P2000.L server we did not
+	 * write (diod), taken over; source is then the aname to attach. */
+	int test_9p_sock;
 };
 
 struct sentry_config {

@@ -5,6 +5,8 @@
 #  (b) diod serves a tree; tests/gofer/p9tool (built on src/p9) copies it
 #      over 9P; `diff -r` against the host tree; then it creates, changes
 #      and removes files through diod (every mutating message).
+#  (c) the Sentry mounts diod's tree (`cvisor do --test-9p-mount`) and
+#      lists, reads, writes, renames and removes through it.
 # Skips (77) when diod is not installed.
 source "$(dirname "$0")/common.bash"
 command -v diod >/dev/null || skip "diod is not installed"
@@ -55,6 +57,25 @@ echo "ok: p9tool read diod's tree"
 timeout 60 "$T/p9tool" exercise "$T/diod.sock" "$tree" || fail "p9tool exercise on diod"
 diff -r --no-dereference "$tree" "$T/copy" || fail "exercise on diod left changes"
 echo "ok: p9tool changed files through diod"
+
+# (c) diod serves, the Sentry's own 9P client mounts it (`do
+# --test-9p-mount`, plain 9P2000.L: no fd donation) and works through it.
+d9() { timeout 120 "$CVISOR" do --test-9p-mount "$T/diod.sock:$tree:/d9" "$@" </dev/null 2>"$T/d9.err"; }
+list='cd "$1" && find . | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum'
+sh -c "$list" - "$tree" >"$T/list.host"
+d9 sh -c "$list" - /d9 >"$T/list.sentry" || fail "the Sentry on diod: $(tail -n 3 "$T/d9.err")"
+diff -u "$T/list.host" "$T/list.sentry" || fail "the Sentry sees diod's tree differently"
+out=$(d9 sh -c 'echo via-sentry >/d9/new.txt && mkdir /d9/nd && mv /d9/new.txt /d9/nd/m &&
+	cat /d9/nd/m && echo more >>/d9/nd/m && wc -l </d9/nd/m && ls /d9/nd') ||
+	fail "writes through diod: $(tail -n 3 "$T/d9.err")"
+[ "$out" = "via-sentry
+2
+m" ] || fail "writes through diod: '$out'"
+[ "$(cat "$tree/nd/m")" = "via-sentry
+more" ] || fail "writes through diod did not reach the tree"
+d9 sh -c 'rm /d9/nd/m && rmdir /d9/nd' || fail "removing through diod: $(tail -n 3 "$T/d9.err")"
+[ ! -e "$tree/nd" ] || fail "removing through diod left $tree/nd"
+echo "ok: the Sentry mounted diod's tree"
 
 # And the same client against our gofer, for symmetry.
 timeout 60 "$T/p9tool" copy "$T/gofer.sock" "$tree" "$T/copy2" || fail "p9tool from gofer"

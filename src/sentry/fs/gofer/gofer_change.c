@@ -91,7 +91,21 @@ static int remove_name(struct inode *dir, const char *name, uint32_t flags)
 	struct p9_msg req = {.type = P9_TUNLINKAT};
 	req.tunlinkat =
 	    (struct p9_tunlinkat){.dirfid = g->fid, .name = (char *)name, .flags = flags};
-	return simple(dir, &req, P9_RUNLINKAT);
+	int r = simple(dir, &req, P9_RUNLINKAT);
+	if (r != -EOPNOTSUPP)
+		return r;
+	/* servers without Tunlinkat (diod): Tremove of a fid of the file,
+	 * which takes the fid away whatever it answers */
+	struct p9_rgetattr a;
+	uint32_t fid;
+	if ((r = p9client_walk_getattr(gconn(dir), g->fid, name, &fid, &a)) < 0)
+		return r;
+	if (!!(flags & AT_REMOVEDIR) != S_ISDIR(a.mode)) {
+		p9client_clunk(gconn(dir), fid);
+		return S_ISDIR(a.mode) ? -EISDIR : -ENOTDIR;
+	}
+	req = (struct p9_msg){.type = P9_TREMOVE, .fid = {fid}};
+	return simple(dir, &req, P9_RREMOVE);
 }
 
 int gofer_unlink(struct inode *dir, const char *name)
@@ -119,7 +133,18 @@ int gofer_rename(struct inode *odir, const char *oname, struct inode *ndir, cons
 					      .oldname = (char *)oname,
 					      .newdirfid = n->fid,
 					      .newname = (char *)nname};
-	return simple(odir, &req, P9_RRENAMEAT);
+	int r = simple(odir, &req, P9_RRENAMEAT);
+	if (r != -EOPNOTSUPP)
+		return r;
+	/* servers without Trenameat (diod): Trename of a fid of the file */
+	uint32_t fid;
+	if ((r = p9client_walk(gconn(odir), o->fid, oname, &fid)) < 0)
+		return r;
+	req = (struct p9_msg){.type = P9_TRENAME};
+	req.trename = (struct p9_trename){.fid = fid, .dfid = n->fid, .name = (char *)nname};
+	r = simple(odir, &req, P9_RRENAME);
+	p9client_clunk(gconn(odir), fid);
+	return r;
 }
 
 int gofer_setattr(struct inode *in, const struct iattr *ia)

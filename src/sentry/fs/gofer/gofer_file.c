@@ -203,7 +203,7 @@ static int gofer_readdir(struct file *f, dir_emit_fn emit, void *ctx)
 		struct p9_msg req = {.type = P9_TREADDIR}, rep;
 		req.tread.fid = gf->fid;
 		req.tread.offset = gf->dir_off;
-		req.tread.count = c->msize - P9_RREAD_HDRSZ;
+		req.tread.count = c->msize - P9_IOHDRSZ; /* what servers (diod) accept */
 		int r = p9client_rpc(c, &req, P9_RREADDIR, &rep, NULL);
 		if (r < 0)
 			return r;

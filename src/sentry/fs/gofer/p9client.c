@@ -137,10 +137,16 @@ int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype
 {
 	if (fd_out)
 		*fd_out = -1;
+	res[0] = res[1] = 1; /* 1: no reply yet */
+	if (!c->donate) {
+		/* a server that may run requests out of order: one at a time */
+		if ((res[0] = p9client_rpc(c, &req[0], rtype[0], &rep[0], NULL)) == 0)
+			res[1] = p9client_rpc(c, &req[1], rtype[1], &rep[1], fd_out);
+		return c->broken ? -EIO : 0;
+	}
 	int r = send_msg(c, &req[0], 0);
 	if (r == 0)
 		r = send_msg(c, &req[1], 1);
-	res[0] = res[1] = 1; /* 1: no reply yet */
 	for (int i = 0; i < 2 && r == 0; i++) {
 		struct p9_msg m;
 		int fd;
@@ -170,9 +176,7 @@ int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype
 }
 
 /* Twalk of nwname (0 or 1) names plus a second request on the new fid;
- * the fid is given back only if the walk made it. A second request that
- * failed because the server ran it before the walk (diod is threaded) has
- * res[1] == -EBADF. */
+ * the fid is given back only if the walk made it. */
 static int walk_and(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid,
 		    struct p9_msg *second, uint8_t rtype, struct p9_msg *rep, int *res1,
 		    int *fd_out)
@@ -219,13 +223,13 @@ int p9client_walk_getattr(struct p9_client *c, uint32_t fid, const char *name, u
 	int r = walk_and(c, fid, name, newfid, &g, P9_RGETATTR, &rep, &res, NULL);
 	if (r < 0)
 		return r;
-	if (res == 0) {
-		*attr = rep.rgetattr;
-		p9_msg_free(&rep);
-	} else if ((r = p9client_getattr(c, *newfid, attr)) < 0) {
+	if (res < 0) {
 		p9client_clunk(c, *newfid);
+		return res;
 	}
-	return r;
+	*attr = rep.rgetattr;
+	p9_msg_free(&rep);
+	return 0;
 }
 
 int p9client_open(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *ofid, int *fd,
@@ -237,10 +241,6 @@ int p9client_open(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *o
 	int r = walk_and(c, fid, NULL, ofid, &o, P9_RLOPEN, &rep, &res, fd);
 	if (r < 0)
 		return r;
-	if (res == -EBADF) { /* run before the walk: again, alone */
-		o.tlopen.fid = *ofid;
-		res = p9client_rpc(c, &o, P9_RLOPEN, &rep, fd);
-	}
 	if (res < 0) {
 		p9client_clunk(c, *ofid);
 		return res;
@@ -327,9 +327,9 @@ int p9client_attach(struct p9_client *c, const char *aname, uint32_t *root_fid, 
 	struct p9_msg req = {.type = P9_TATTACH}, rep;
 	req.tattach.fid = fid;
 	req.tattach.afid = P9_NOFID;
-	req.tattach.uname = "";
+	req.tattach.uname = "root"; /* what servers that check users (diod) want */
 	req.tattach.aname = (char *)aname;
-	req.tattach.n_uname = P9_NONUNAME;
+	req.tattach.n_uname = 0;
 	int fd = -1;
 	int r = p9client_rpc(c, &req, P9_RATTACH, &rep, &fd);
 	if (r < 0)

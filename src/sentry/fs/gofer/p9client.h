@@ -17,8 +17,10 @@
  *   way) without waiting: its reply is read and dropped with the next one.
  * - Round trips are what 9P costs, so a walk and the request on the new
  *   fid that follows it (Tgetattr on lookup, Tlopen on open) are sent
- *   together and both replies read (in either order; a threaded server
- *   that ran the second first is asked again).
+ *   together and both replies read. Only to the cvisor Gofer (a donation
+ *   version was granted), which answers requests in order; a threaded
+ *   server (diod) could run the second before the first, so it gets them
+ *   one at a time.
  */
 #ifndef CVISOR_SENTRY_FS_GOFER_P9CLIENT_H
 #define CVISOR_SENTRY_FS_GOFER_P9CLIENT_H
@@ -60,10 +62,11 @@ void p9client_clunk(struct p9_client *c, uint32_t fid);
 /* Twalk of nwname names (0: clone) from fid to a new fid. */
 int p9client_walk(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid);
 int p9client_getattr(struct p9_client *c, uint32_t fid, struct p9_rgetattr *out);
-/* Two requests in one round trip: both sent, then both replies read (in
- * either order). res[i] gets what p9client_rpc() would have returned for
- * req[i] (rep[i] holds the reply when 0); fd_out goes with req[1]. Returns
- * a negative errno only when the connection failed. */
+/* Two requests in one round trip (see above): req[1] is sent only if
+ * req[0] succeeded, or is answered as if. res[i] gets what p9client_rpc()
+ * would have returned for req[i] (rep[i] holds the reply when 0); fd_out
+ * goes with req[1]. Returns a negative errno only when the connection
+ * failed. */
 int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype[2],
 		  struct p9_msg rep[2], int res[2], int *fd_out);
 /* Twalk of one name from fid to a new fid plus its Tgetattr, in one round
