@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -196,10 +197,23 @@ static int root_writable(const struct sentry_config *cfg)
 	return cfg->overlay_none && !cfg->readonly_root;
 }
 
+static pid_t gofer_pid;
+
+/* The Gofer runs where the Sentry runs (the platform has pinned it by now):
+ * every 9P round trip wakes the other side, and on VMs a cross-CPU wake-up
+ * costs many times a same-CPU one (measured: `find /usr` 10 s vs 6 s). */
+static void gofer_follow_cpu(void)
+{
+	cpu_set_t set;
+	if (gofer_pid > 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
+		sched_setaffinity(gofer_pid, sizeof(set), &set);
+}
+
 /* The root (under a memory overlay unless --overlay=none) and every mount,
  * all reached through the Gofer connection c. */
 static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct fs_context **out)
 {
+	gofer_follow_cpu();
 	struct inode *lower, *root;
 	int err = attach(c, root_path(cfg), root_writable(cfg) ? 0 : GOFERFS_READONLY, &lower);
 	if (err)
@@ -432,6 +446,7 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 		return error_set(err, -n, "start the gofer");
 	pid_t gofer = 0;
 	int sock = gofer_launch((const char *const *)specs, (size_t)n, &gofer);
+	gofer_pid = gofer;
 	for (int i = 0; i < n; i++)
 		free(specs[i]);
 	if (sock < 0)
