@@ -94,6 +94,22 @@ added
 	case $OUT in *secret-outside*) bad "$mode: a symlink or .. led outside the bind mount: '$OUT'" ;; esac
 	[ "$(readlink "$host/planted")" = ../../secret ] || bad "$mode: the planted symlink was not made"
 	rm -f "$host/planted" "$host/abs-out" "$host/rel-out"
+	# ... and a race: the host swaps a directory for symlinks out of the
+	# mount while the sandbox keeps reading a file beneath it
+	mkdir -p "$host/race" "$T/out/race" && echo inside >"$host/race/f" && echo secret-outside >"$T/out/race/f"
+	config "$bind_rw" sh -c 'for i in $(seq 300); do cat /data/race/f 2>/dev/null; done; true'
+	(
+		end=$((SECONDS + 30))
+		while [ ! -e "$T/race.stop" ] && [ $SECONDS -lt $end ]; do
+			mv "$host/race" "$host/race.x" && ln -s "$T/out/race" "$host/race" && rm "$host/race" &&
+				ln -s ../out/race "$host/race" && rm "$host/race" && mv "$host/race.x" "$host/race"
+		done
+	) &
+	run $mode
+	touch "$T/race.stop" && wait && rm -f "$T/race.stop"
+	case $OUT in *secret-outside*) bad "$mode: a host-side symlink race led outside the bind mount" ;; esac
+	[[ $OUT == *inside* ]] || bad "$mode: the race test never read the file: rc $RC, $(tail -3 "$T/err")"
+	rm -rf "$host/race" "$host/race.x" "$T/out"
 
 	# --overlay=none: the rootfs is written through, unless marked read-only
 	config "" sh -c 'echo through >/etc/written && rm /etc/motd && cat /etc/written'
