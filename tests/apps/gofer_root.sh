@@ -1,6 +1,6 @@
 #!/bin/bash
-# `cvisor --file-access=gofer do`: the root's lower layer comes from a Gofer
-# over 9P instead of hostfs. Real programs compared with native runs; writes
+# `cvisor --file-access=gofer do` (the default): the root's lower layer
+# comes from a Gofer over 9P. Real programs compared with native runs; writes
 # inside stay in the memory overlay; the Gofer is running during the sandbox
 # and gone after it; a Gofer that dies mid-run gives errors, not a crash.
 . "$(dirname "$0")/lib/common.bash"

@@ -1,7 +1,7 @@
-/* goferfs open files: Tlopen on a clone of the inode's fid. With fd
- * donation the Gofer's reply carries the host fd, used directly for I/O and
- * mappings (as hostfs does); otherwise data goes through Tread/Twrite.
- * Directories are read with Treaddir. */
+/* goferfs open files: Tlopen on a clone of the inode's fid (one round trip
+ * with the walk). With fd donation the Gofer's reply carries the host fd,
+ * used directly for I/O and mappings (as hostfs does); otherwise data goes
+ * through Tread/Twrite. Directories are read with Treaddir. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
