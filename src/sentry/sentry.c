@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -436,9 +437,23 @@ static int export_specs(const struct sentry_config *cfg, char **specs)
 	return n;
 }
 
+/* Every cached file holds a host fd, in the Gofer (its fid) and in direct
+ * mode in the Sentry too: a soft limit of 1024 (systemd's default) runs out
+ * within one `find /usr`. Both may use what the hard limit allows; the Gofer
+ * inherits it. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
 	plug_stdio();
+	raise_nofile();
 	/* the Gofer starts before the platform, so it inherits none of it */
 	char *specs[cfg->n_mounts + 1];
 	int n = export_specs(cfg, specs);
