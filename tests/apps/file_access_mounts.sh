@@ -5,7 +5,8 @@
 # sandbox runs is seen inside (revalidation); --overlay=none writes the
 # rootfs through unless config.json marks it read-only; symlinks and `..`
 # planted in a bind mount (by the container or the host) never lead outside
-# it. The rootfs is a fresh directory with the host's /usr bound read-only,
+# it; a soft fd limit of 1024 does not break a walk of /usr. The rootfs
+# is a fresh directory with the host's /usr bound read-only,
 # so nothing else of the host is inside.
 . "$(dirname "$0")/lib/common.bash"
 need_cvisor
@@ -129,6 +130,12 @@ added
 	# `do --overlay=none`: the host's root stays read-only
 	out=$("$CVISOR" --file-access=$mode --overlay=none do sh -c "echo x >$T/do-written" 2>&1 </dev/null)
 	[ ! -e "$T/do-written" ] && [[ $out == *"Read-only file system"* ]] || bad "$mode: do --overlay=none: $out"
+	# every cached file holds an fd (Gofer, and Sentry in direct mode): a
+	# soft limit of 1024, systemd's default, must not break a big walk
+	if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 20000 ]; then
+		(ulimit -Sn 1024 && timeout 300 "$CVISOR" --file-access=$mode do find /usr >/dev/null 2>"$T/find.err" </dev/null) ||
+			bad "$mode: find /usr with a soft fd limit of 1024: $(tail -n 2 "$T/find.err")"
+	fi
 	[ $failures = 0 ] && echo "ok - $mode"
 done
 finish
