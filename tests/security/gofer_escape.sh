@@ -26,13 +26,14 @@ pids+=($gpid)
 wait_sock "$T/sock" || fail "gofer did not start: $(cat "$T/gofer.log")"
 
 # The confinement is in place.
-[ "$(ls -A "/proc/$gpid/root/")" = 0 ] || fail "gofer root holds more than the export"
-# the socket appears before the filter goes on: give it a moment
+# the socket appears before the Gofer confines itself: wait for the filter,
+# which goes on last
 for _ in $(seq 50); do
 	grep -q '^Seccomp:[[:space:]]*2' "/proc/$gpid/status" && break
 	sleep 0.05
 done
 grep -q '^Seccomp:[[:space:]]*2' "/proc/$gpid/status" || fail "no seccomp filter"
+[ "$(ls -A "/proc/$gpid/root/")" = 0 ] || fail "gofer root holds more than the export"
 grep -q '^NoNewPrivs:[[:space:]]*1' "/proc/$gpid/status" || fail "no no_new_privs"
 capeff=$(awk '/^CapEff/ {print $2}' "/proc/$gpid/status")
 [ $((0x$capeff & ~0x1b)) = 0 ] || fail "capabilities left: $capeff"
