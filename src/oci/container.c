@@ -20,6 +20,7 @@
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "sandbox/cgroup.h"
 #include "sentry/sentry.h"
 
 static char *state_file(const char *root, const char *id, const char *name)
@@ -209,6 +210,8 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
+	if (cgroup_sandbox_create(s, o->id, o->systemd_cgroup, pid, &st->cgroup_path, err) < 0)
+		goto out;
 	st->status = OCI_STATUS_CREATED;
 	if (oci_state_save(o->root, st, err) < 0)
 		goto out;
@@ -233,6 +236,7 @@ out:
 	if (rc < 0) {
 		if (pid > 0)
 			kill_wait(pid);
+		cgroup_sandbox_remove(st ? st->cgroup_path : NULL, NULL);
 		if (made_dir)
 			oci_state_delete(o->root, o->id, NULL);
 	}
@@ -317,6 +321,21 @@ out:
 	return rc;
 }
 
+/* The sandbox's host cgroup goes once the Sentry is gone. */
+static void remove_cgroup(const char *root, const char *id)
+{
+	struct oci_state *st = NULL;
+	struct error *err = NULL;
+	if (oci_state_load(root, id, &st, NULL) == 0 &&
+	    cgroup_sandbox_remove(st->cgroup_path, &err) < 0) {
+		char *t = error_text(err);
+		log_warn("%s", t ? t : "remove the cgroup");
+		free(t);
+		error_free(err);
+	}
+	oci_state_free(st);
+}
+
 static volatile pid_t forward_to;
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -369,6 +388,7 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	forward_to = 0;
+	remove_cgroup(o->root, o->id);
 	poststop(o->root, o->id);
 	oci_state_delete(o->root, o->id, NULL);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
@@ -466,6 +486,10 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 				       (int)st->pid);
 			goto out;
 		}
+	}
+	if (cgroup_sandbox_remove(st->cgroup_path, err) < 0) {
+		rc = error_wrap(err, "delete `%s`", id);
+		goto out;
 	}
 	poststop(root, id);
 	rc = oci_state_delete(root, id, err);

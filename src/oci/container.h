@@ -24,6 +24,7 @@ struct oci_create_opts {
 	const char *bundle;   /* NULL = the working directory */
 	const char *pid_file; /* NULL = none */
 	bool strace;
+	bool systemd_cgroup; /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
 };
 
 /* `create`: the container is left `created`, its program held. */

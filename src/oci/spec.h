@@ -209,6 +209,12 @@ int oci_process_parse(const char *buf, size_t len, const char *name, struct oci_
 int oci_process_load(const char *path, struct oci_process **out, struct error **err);
 void oci_process_free(struct oci_process *p);
 
+/* An OCI LinuxResources document (`update -r FILE`); field names in errors
+ * are relative to it ("`memory.limit`"). */
+int oci_resources_parse(const char *buf, size_t len, const char *name, struct oci_resources *out,
+			struct error **err);
+void oci_resources_clear(struct oci_resources *r);
+
 /* Value of annotation key, or NULL. */
 const char *oci_spec_annotation(const struct oci_spec *s, const char *key);
 /* The namespace entry of that type, or NULL. */

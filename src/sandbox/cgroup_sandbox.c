@@ -1,0 +1,64 @@
+/* The whole sandbox's host cgroup: made and filled at `create`, emptied
+ * and removed at `delete`. See cgroup.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/cleanup.h"
+#include "lib/log.h"
+#include "sandbox/cgroup.h"
+
+int cgroup_sandbox_create(const struct oci_spec *s, const char *id, bool systemd, pid_t pid,
+			  char **path, struct error **err)
+{
+	*path = NULL;
+	const char *cp = s->linux_.cgroups_path;
+	cleanup_free char *unit = NULL;
+	/* runc's default under --systemd-cgroup: system.slice:runc:ID. */
+	if (systemd && (!cp || !*cp) && asprintf(&unit, "system.slice:cvisor:%s", id) < 0)
+		return error_set(err, ENOMEM, "cgroup path");
+	if (unit)
+		cp = unit;
+	cleanup_free char *p = NULL;
+	if (cgroup_path_for(cp, id, &p, err) < 0)
+		return -1;
+	const struct oci_resources *r = s->linux_.has_resources ? &s->linux_.resources : NULL;
+	if (cgroup_detect() == CGROUP_NONE) {
+		if (r)
+			return error_set(err, ENOTSUP,
+					 "`linux.resources`: no cgroup file system is mounted");
+		log_warn("no cgroup file system is mounted: the sandbox runs without one");
+		return 0;
+	}
+	struct cgroup *cg;
+	if (cgroup_create(p, &cg, err) < 0)
+		return -1;
+	if ((r && cgroup_apply(cg, r, err) < 0) || cgroup_add_pid(cg, pid, err) < 0) {
+		cgroup_remove(cg, NULL);
+		cgroup_free(cg);
+		return -1;
+	}
+	cgroup_free(cg);
+	*path = p;
+	p = NULL;
+	return 0;
+}
+
+int cgroup_sandbox_remove(const char *path, struct error **err)
+{
+	if (!path)
+		return 0;
+	struct cgroup *cg;
+	if (cgroup_open(path, &cg, err) < 0)
+		return -1;
+	/* A crashed Sentry can leave its stubs or its Gofer behind. */
+	pid_t *pids = NULL;
+	size_t n = 0;
+	if (cgroup_pids(cg, &pids, &n, NULL) == 0 && n)
+		cgroup_kill(cg, SIGKILL, NULL);
+	free(pids);
+	int rc = cgroup_remove(cg, err);
+	cgroup_free(cg);
+	return rc;
+}
