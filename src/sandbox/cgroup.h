@@ -51,6 +51,7 @@ struct cgroup_stats {
 	uint64_t memory_usage, memory_max_usage, memory_limit; /* bytes */
 	uint64_t pids_current, pids_limit;		       /* limit 0 = unlimited */
 	uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
+	uint64_t oom_kills; /* processes the kernel's OOM killer took so far */
 };
 
 /* How this host mounts cgroups (reads /proc/self/mountinfo). */
@@ -103,5 +104,7 @@ int cgroup_sandbox_create(const struct oci_spec *s, const char *id, bool systemd
 /* At `delete`: kills whatever is left in the cgroup, then removes it. A
  * NULL path or a missing cgroup is success. */
 int cgroup_sandbox_remove(const char *path, struct error **err);
+/* The cgroup of container id under the state root (state.json's). */
+int cgroup_sandbox_open(const char *root, const char *id, struct cgroup **out, struct error **err);
 
 #endif

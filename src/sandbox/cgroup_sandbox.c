@@ -7,6 +7,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "oci/state.h"
 #include "sandbox/cgroup.h"
 
 int cgroup_sandbox_create(const struct oci_spec *s, const char *id, bool systemd, pid_t pid,
@@ -60,5 +61,19 @@ int cgroup_sandbox_remove(const char *path, struct error **err)
 	free(pids);
 	int rc = cgroup_remove(cg, err);
 	cgroup_free(cg);
+	return rc;
+}
+
+int cgroup_sandbox_open(const char *root, const char *id, struct cgroup **out, struct error **err)
+{
+	struct oci_state *st = NULL;
+	if (oci_state_load(root, id, &st, err) < 0)
+		return -1;
+	int rc = 0;
+	if (!st->cgroup_path)
+		rc = error_set(err, ENOENT, "container `%s` has no cgroup", id);
+	else
+		rc = cgroup_open(st->cgroup_path, out, err);
+	oci_state_free(st);
 	return rc;
 }
