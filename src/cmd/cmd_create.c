@@ -14,8 +14,10 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"console-socket", required_argument, 0, 'c'}, {"no-pivot", no_argument, 0, 'n'},
 	    {"no-new-keyring", no_argument, 0, 'k'},	   {0, 0, 0, 0},
 	};
-	struct oci_create_opts o = {
-	    .root = g->root, .strace = g->strace, .systemd_cgroup = g->systemd_cgroup};
+	struct oci_create_opts o = {.root = g->root,
+				    .strace = g->strace,
+				    .systemd_cgroup = g->systemd_cgroup,
+				    .network = g->network};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {

@@ -19,8 +19,10 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"no-new-keyring", no_argument, 0, 'k'},
 	    {0, 0, 0, 0},
 	};
-	struct oci_create_opts o = {
-	    .root = g->root, .strace = g->strace, .systemd_cgroup = g->systemd_cgroup};
+	struct oci_create_opts o = {.root = g->root,
+				    .strace = g->strace,
+				    .systemd_cgroup = g->systemd_cgroup,
+				    .network = g->network};
 	bool detach = false;
 	int c;
 	optind = 1;

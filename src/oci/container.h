@@ -25,6 +25,7 @@ struct oci_create_opts {
 	const char *pid_file; /* NULL = none */
 	bool strace;
 	bool systemd_cgroup; /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
+	const char *network; /* --network: none, host or sandbox */
 };
 
 /* `create`: the container is left `created`, its program held. */

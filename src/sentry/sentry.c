@@ -27,6 +27,7 @@
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
+#include "sentry/kernel/uts.h"
 #include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
 #include "sentry/syscalls/syscalls.h"
@@ -157,6 +158,76 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	return err;
 }
 
+/* Finds path without creating anything. */
+static int find_path(struct mount *root, const char *path, struct mount **mnt, struct dentry **out)
+{
+	struct mount *m = root;
+	struct dentry *d = dentry_get(root->root);
+	char *copy = strdup(path), *save = NULL;
+	int err = copy ? 0 : -ENOMEM;
+	for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c && !err;
+	     c = strtok_r(NULL, "/", &save)) {
+		struct dentry *n;
+		if ((err = vfs_lookup_child(d, c, &n)))
+			break;
+		dentry_put(d);
+		d = n;
+		vfs_follow_mounts(&m, &d);
+	}
+	free(copy);
+	if (err) {
+		dentry_put(d);
+		return err;
+	}
+	*mnt = m;
+	*out = d;
+	return 0;
+}
+
+/* An empty read-only file, to mask a file with. */
+static struct inode *empty_file(void)
+{
+	struct inode *dir = tmpfs_new(0555), *f = NULL;
+	if (dir && dir->iops->create(dir, "masked", S_IFREG | 0444, &f))
+		f = NULL;
+	if (dir)
+		inode_put(dir);
+	return f;
+}
+
+/* maskedPaths (mask set: an empty read-only directory or file over the
+ * path) and readonlyPaths (the path mounted again, read-only). A path the
+ * sandbox does not have needs no guarding. */
+static int guard_path(struct mount *root, const char *path, int mask)
+{
+	struct mount *m;
+	struct dentry *d;
+	int err = find_path(root, path, &m, &d);
+	if (err == -ENOENT || err == -ENOTDIR)
+		return 0;
+	if (err)
+		return err;
+	struct inode *in = !mask		     ? inode_get(d->inode)
+			   : S_ISDIR(d->inode->mode) ? tmpfs_new(0555)
+						     : empty_file();
+	err =
+	    in ? vfs_mount_at(m, d, in, mask ? "masked" : "readonly", 1 /* MS_RDONLY */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
+
+static int guard_paths(struct mount *root, const struct sentry_config *cfg)
+{
+	int err = 0;
+	for (size_t i = 0; !err && i < cfg->n_masked_paths; i++)
+		if ((err = guard_path(root, cfg->masked_paths[i], 1)))
+			log_error("maskedPaths %s: %s", cfg->masked_paths[i], strerror(-err));
+	for (size_t i = 0; !err && i < cfg->n_readonly_paths; i++)
+		if ((err = guard_path(root, cfg->readonly_paths[i], 0)))
+			log_error("readonlyPaths %s: %s", cfg->readonly_paths[i], strerror(-err));
+	return err;
+}
+
 /* The root's lower layer: the Gofer's export of the root over gofer_sock
  * if >= 0, else hostfs. */
 static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_context **out)
@@ -209,6 +280,8 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 			log_error("mount %s: %s", cfg->mounts[i].destination, strerror(-err));
 			return err;
 		}
+	if ((err = guard_paths(m, cfg)))
+		return err;
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;
 }
@@ -246,6 +319,34 @@ static int stdio_files(struct fd_table *ft)
 		if (fdt_install_at(ft, fd, f, 0, 1024) < 0)
 			return -EMFILE;
 	}
+	return 0;
+}
+
+/* rlimits, capabilities, groups, umask and domain name of the first
+ * program, from config.json. */
+static int init_process_settings(const struct sentry_config *cfg, struct task *t)
+{
+	struct process *p = t->proc;
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		const struct sentry_rlimit *r = &cfg->rlimits[i];
+		if (r->resource < 0 || r->resource >= 16 || r->soft > r->hard)
+			return -EINVAL;
+		p->rlim[r->resource] = (struct linux_rlimit){r->soft, r->hard};
+	}
+	if (cfg->has_caps) {
+		p->creds.cap_eff = cfg->cap_eff;
+		p->creds.cap_perm = cfg->cap_perm;
+		p->creds.cap_inh = cfg->cap_inh;
+	}
+	if (cfg->n_groups > sizeof(p->creds.groups) / sizeof(p->creds.groups[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		p->creds.groups[i] = cfg->groups[i];
+	p->creds.ngroups = (uint32_t)cfg->n_groups;
+	if (cfg->has_umask)
+		t->fs->umask = cfg->umask & 0777;
+	if (cfg->domainname)
+		strncpy(sandbox_domainname, cfg->domainname, 64);
 	return 0;
 }
 
@@ -304,6 +405,8 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 		if (cfg->uid)
 			c->cap_eff = c->cap_perm = 0;
 	}
+	if ((e = init_process_settings(cfg, t)))
+		return error_set(err, -e, "set up the first program's process");
 	const char *prog = cfg->argv[0];
 	char *resolved = NULL;
 	if (!strchr(prog, '/')) {
