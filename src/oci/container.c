@@ -541,9 +541,20 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 			goto out;
 		}
 	}
-	if (cgroup_sandbox_remove(st->cgroup_path, err) < 0) {
-		rc = error_wrap(err, "delete `%s`", id);
-		goto out;
+	/* --force must always get rid of the container: a cgroup that will
+	 * not go is reported, not a reason to keep the state. */
+	struct error *cgerr = NULL;
+	if (cgroup_sandbox_remove(st->cgroup_path, &cgerr) < 0) {
+		char *t = error_text(cgerr);
+		if (!force) {
+			rc = error_set(err, EBUSY, "delete `%s`: %s", id, t ? t : "cgroup");
+			free(t);
+			error_free(cgerr);
+			goto out;
+		}
+		log_warn("delete `%s`: %s", id, t ? t : "cgroup");
+		free(t);
+		error_free(cgerr);
 	}
 	poststop(root, id);
 	rc = oci_state_delete(root, id, err);

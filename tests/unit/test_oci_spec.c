@@ -483,6 +483,21 @@ static void test_containerd_config(void **state)
 	oci_spec_free(s);
 }
 
+/* What dockerd 20.10 writes (network none): accepted, its two sysctls
+ * included. */
+static void test_docker_config(void **state)
+{
+	struct oci_spec *s = load_data("docker_config.json");
+	struct error *err = NULL;
+	if (oci_spec_check(s, "none", &err) < 0)
+		fail_msg("refused: %s", err->msg);
+	assert_int_equal(s->linux_.n_sysctl, 2);
+	assert_int_equal(s->hooks[OCI_HOOK_PRESTART].n, 1);
+	assert_true(s->linux_.resources.has_cpu_shares);
+	assert_int_equal(s->linux_.resources.cpu_shares, 0);
+	oci_spec_free(s);
+}
+
 /* A non-root user keeps the ambient set only, within permitted and
  * inheritable, as Linux's execve does without file capabilities. */
 static void test_caps_after_exec(void **state)
@@ -574,6 +589,7 @@ int main(void)
 	    cmocka_unit_test(test_seccomp_ints_after_overflow),
 	    cmocka_unit_test(test_podman_config),
 	    cmocka_unit_test(test_containerd_config),
+	    cmocka_unit_test(test_docker_config),
 	    cmocka_unit_test(test_caps_after_exec),
 	    cmocka_unit_test(test_check_refuses),
 	    cmocka_unit_test(test_resources_parse),
