@@ -84,7 +84,8 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 }
 
 /* Finds or makes (in the overlay) the mount point path: every component a
- * directory, the last one a file if want_file. */
+ * directory, the last one a file if want_file. want_file < 0 only finds
+ * the path, the last component of any type. */
 static int mount_point(struct mount *root, const char *path, int want_file, struct mount **mnt,
 		       struct dentry **out)
 {
@@ -96,9 +97,11 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 	     c = strtok_r(NULL, "/", &save)) {
 		struct dentry *n;
 		int last = save == NULL || *save == 0 || strspn(save, "/") == strlen(save);
-		int file = want_file && last;
+		int file = want_file > 0 && last, find = want_file < 0;
 		err = vfs_lookup_child(d, c, &n);
-		if (err == -ENOENT && file && d->inode->iops->create) {
+		if (find) {
+			/* no creating */
+		} else if (err == -ENOENT && file && d->inode->iops->create) {
 			struct inode *made;
 			err = d->inode->iops->create(d->inode, c, S_IFREG | 0644, &made);
 			if (!err) {
@@ -112,7 +115,8 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 		}
 		if (err)
 			break;
-		if (file ? S_ISDIR(n->inode->mode) : !S_ISDIR(n->inode->mode)) {
+		if (!(find && last) &&
+		    (file ? S_ISDIR(n->inode->mode) : !S_ISDIR(n->inode->mode))) {
 			dentry_put(n);
 			err = -ENOTDIR;
 			break;
@@ -158,32 +162,6 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	return err;
 }
 
-/* Finds path without creating anything. */
-static int find_path(struct mount *root, const char *path, struct mount **mnt, struct dentry **out)
-{
-	struct mount *m = root;
-	struct dentry *d = dentry_get(root->root);
-	char *copy = strdup(path), *save = NULL;
-	int err = copy ? 0 : -ENOMEM;
-	for (char *c = copy ? strtok_r(copy, "/", &save) : NULL; c && !err;
-	     c = strtok_r(NULL, "/", &save)) {
-		struct dentry *n;
-		if ((err = vfs_lookup_child(d, c, &n)))
-			break;
-		dentry_put(d);
-		d = n;
-		vfs_follow_mounts(&m, &d);
-	}
-	free(copy);
-	if (err) {
-		dentry_put(d);
-		return err;
-	}
-	*mnt = m;
-	*out = d;
-	return 0;
-}
-
 /* An empty read-only file, to mask a file with. */
 static struct inode *empty_file(void)
 {
@@ -202,7 +180,7 @@ static int guard_path(struct mount *root, const char *path, int mask)
 {
 	struct mount *m;
 	struct dentry *d;
-	int err = find_path(root, path, &m, &d);
+	int err = mount_point(root, path, -1, &m, &d);
 	if (err == -ENOENT || err == -ENOTDIR)
 		return 0;
 	if (err)

@@ -4,20 +4,7 @@
 # domainname, sysctl, maskedPaths, readonlyPaths, oomScoreAdj on the host;
 # and fields the sandbox cannot honour refused with their name.
 cd "$(dirname "$0")/../.."
-CVISOR=${CVISOR:-$PWD/build/cvisor}
-[ -x "$CVISOR" ] || { echo "build/cvisor is not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
-[ -x /bin/busybox ] || { echo "busybox is not installed"; exit 77; }
-tmp=$(mktemp -d)
-cleanup() {
-	for id in $("$CVISOR" --root "$tmp/state" list -q 2>/dev/null); do
-		"$CVISOR" --root "$tmp/state" delete --force "$id" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cv() { timeout 60 "$CVISOR" --root "$tmp/state" "$@"; }
+. tests/oci/lib/container_test.sh
 
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/etc" "$bundle/rootfs/data/sub" "$bundle/rootfs/tmp"

@@ -5,22 +5,9 @@
 # --force after a crashed Sentry) removing the cgroup, cgroupsPath and
 # --systemd-cgroup paths.
 cd "$(dirname "$0")/../.."
-CVISOR=${CVISOR:-$PWD/build/cvisor}
-[ -x "$CVISOR" ] || { echo "build/cvisor is not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 is needed"; exit 77; }
-[ -x /bin/busybox ] || { echo "busybox is not installed"; exit 77; }
+. tests/oci/lib/container_test.sh
 [ "$(id -u)" = 0 ] || { echo "cgroups need root"; exit 77; }
 grep -q cgroup /proc/self/mountinfo || { echo "no cgroup file system mounted"; exit 77; }
-tmp=$(mktemp -d)
-cleanup() {
-	for id in $("$CVISOR" --root "$tmp/state" list -q 2>/dev/null); do
-		"$CVISOR" --root "$tmp/state" delete --force "$id" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cv() { timeout 60 "$CVISOR" --root "$tmp/state" "$@"; }
 
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs/bin"
@@ -57,6 +44,13 @@ limits() { # limits CGPATH MEM PIDS: the values the host enforces
 		[ "$(cat "$v2$1/pids.max")" = "$3" ] || fail "v2 pids.max: want $3"
 		checked=1
 	fi
+}
+rmdir_all() { # rmdir_all CGPATH: an empty parent the test made, in every hierarchy
+	for c in cpu cpuacct cpuset memory pids freezer devices blkio name=systemd; do
+		d=$(mnt $c) && [ -n "$d" ] && rmdir "$d$1" 2>/dev/null
+	done
+	[ -n "$v2" ] && rmdir "$v2$1" 2>/dev/null
+	return 0
 }
 exists() { # exists CGPATH: in any hierarchy we use
 	[ -n "$v1mem" ] && [ -d "$v1mem$1" ] && return 0
@@ -120,9 +114,7 @@ kill -9 "$(cv state r2 | python3 -c 'import json,sys; print(json.load(sys.stdin)
 sleep 0.2
 cv delete --force r2 || fail "delete --force after a crash"
 exists /cvtest-$$/r2 && fail "cgroup left after a crashed Sentry"
-for d in "$v1mem" "$v1pids" $(mnt cpu) $(mnt cpuacct) $(mnt cpuset) $(mnt freezer) $(mnt devices) $(mnt blkio) $(mnt name=systemd) "$v2"; do
-	[ -n "$d" ] && rmdir "$d/cvtest-$$" 2>/dev/null
-done
+rmdir_all /cvtest-$$
 
 # 6. --systemd-cgroup: slice:prefix:name as a cgroupfs path.
 config "d['linux']['cgroupsPath'] = 'cvtest$$.slice:cvisor:r3'"
@@ -130,9 +122,7 @@ cv --systemd-cgroup create --bundle "$bundle" r3 || fail "create --systemd-cgrou
 exists /cvtest$$.slice/cvisor-r3.scope || fail "systemd path not mapped"
 cv delete --force r3 || fail "delete r3"
 exists /cvtest$$.slice/cvisor-r3.scope && fail "systemd cgroup left"
-for d in "$v1mem" "$v1pids" $(mnt cpu) $(mnt cpuacct) $(mnt cpuset) $(mnt freezer) $(mnt devices) $(mnt blkio) $(mnt name=systemd) "$v2"; do
-	[ -n "$d" ] && rmdir "$d/cvtest$$.slice" 2>/dev/null
-done
+rmdir_all /cvtest$$.slice
 
 # 7. a bad cgroupsPath is refused, naming the field.
 config "d['linux']['cgroupsPath'] = '/../escape'"
