@@ -263,7 +263,8 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
-	if (cgroup_sandbox_create(s, o->id, o->systemd_cgroup, pid, &st->cgroup_path, err) < 0 ||
+	if (cgroup_sandbox_create(s, o->root, o->id, o->systemd_cgroup, pid, &st->cgroup_path,
+				  err) < 0 ||
 	    set_oom_score_adj(s, pid, err) < 0)
 		goto out;
 	st->status = OCI_STATUS_CREATED;

@@ -93,14 +93,15 @@ int cgroup_kill(struct cgroup *cg, int sig, struct error **err);
  * (EBUSY). A missing directory is success. */
 int cgroup_remove(struct cgroup *cg, struct error **err);
 
-/* At `create`: the cgroup named by linux.cgroupsPath (with systemd, a
- * missing path is "system.slice:cvisor:ID"), made in every hierarchy,
+/* At `create`: the cgroup named by linux.cgroupsPath (if none:
+ * "/cvisor/ID", with systemd "system.slice:cvisor:ID"; under a state root
+ * other than the default, the root's hash joins the id), made in every hierarchy,
  * linux.resources written, pid (the Sentry process, before it starts
  * stubs or a Gofer) moved in. *path gets the cgroup path for state.json,
  * or NULL when the host has no cgroup file system and the spec asks for no
  * resources. */
-int cgroup_sandbox_create(const struct oci_spec *s, const char *id, bool systemd, pid_t pid,
-			  char **path, struct error **err);
+int cgroup_sandbox_create(const struct oci_spec *s, const char *root, const char *id, bool systemd,
+			  pid_t pid, char **path, struct error **err);
 /* At `delete`: kills whatever is left in the cgroup, then removes it. A
  * NULL path or a missing cgroup is success. */
 int cgroup_sandbox_remove(const char *path, struct error **err);

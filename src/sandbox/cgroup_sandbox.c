@@ -4,23 +4,43 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "oci/state.h"
 #include "sandbox/cgroup.h"
 
-int cgroup_sandbox_create(const struct oci_spec *s, const char *id, bool systemd, pid_t pid,
-			  char **path, struct error **err)
+/* The path when config.json names none. Under another state root than
+ * the default, the same id may be a different container (parallel test
+ * runs): the root's hash keeps their cgroups apart. */
+static char *default_path(const char *root, const char *id, bool systemd)
+{
+	char *p = NULL;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *c = root; c && *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	bool dflt = !root || strcmp(root, OCI_STATE_DEFAULT_ROOT) == 0;
+	int n;
+	if (systemd) /* runc's default there: system.slice:runc:ID */
+		n = dflt ? asprintf(&p, "system.slice:cvisor:%s", id)
+			 : asprintf(&p, "system.slice:cvisor-%08x:%s", h, id);
+	else
+		n = dflt ? asprintf(&p, "/cvisor/%s", id) : asprintf(&p, "/cvisor/%08x-%s", h, id);
+	return n < 0 ? NULL : p;
+}
+
+int cgroup_sandbox_create(const struct oci_spec *s, const char *root, const char *id, bool systemd,
+			  pid_t pid, char **path, struct error **err)
 {
 	*path = NULL;
 	const char *cp = s->linux_.cgroups_path;
-	cleanup_free char *unit = NULL;
-	/* runc's default under --systemd-cgroup: system.slice:runc:ID. */
-	if (systemd && (!cp || !*cp) && asprintf(&unit, "system.slice:cvisor:%s", id) < 0)
-		return error_set(err, ENOMEM, "cgroup path");
-	if (unit)
-		cp = unit;
+	cleanup_free char *dflt = NULL;
+	if (!cp || !*cp) {
+		if (!(dflt = default_path(root, id, systemd)))
+			return error_set(err, ENOMEM, "cgroup path");
+		cp = dflt;
+	}
 	cleanup_free char *p = NULL;
 	if (cgroup_path_for(cp, id, &p, err) < 0)
 		return -1;

@@ -62,13 +62,16 @@ exists() { # exists CGPATH: in any hierarchy we use
 config ""
 cv create --bundle "$bundle" r1 || fail "create"
 pid=$(cv state r1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
-limits /cvisor/r1 268435456 77
-dir=${v1mem:-$v2}/cvisor/r1
+# The default path, /cvisor/ID, carries the state root's hash here.
+cg=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cvisor"]["cgroupPath"])' "$tmp/state/r1/state.json")
+case $cg in /cvisor/*-r1) ;; *) fail "default cgroup path $cg" ;; esac
+limits "$cg" 268435456 77
+dir=${v1mem:-$v2}$cg
 grep -qx "$pid" "$dir/cgroup.procs" || fail "the Sentry ($pid) is not in $dir"
 if [ -n "$v1mem" ]; then
 	cpu=$(mnt cpu)
-	[ "$(cat "$cpu/cvisor/r1/cpu.cfs_quota_us")" = 50000 ] || fail "cpu quota"
-	[ "$(cat "$cpu/cvisor/r1/cpu.shares")" = 512 ] || fail "cpu shares"
+	[ "$(cat "$cpu$cg/cpu.cfs_quota_us")" = 50000 ] || fail "cpu quota"
+	[ "$(cat "$cpu$cg/cpu.shares")" = 512 ] || fail "cpu shares"
 fi
 cv start r1 || fail "start"
 
@@ -92,9 +95,9 @@ cv events --interval bogus r1 2>"$tmp/err" && fail "bad --interval accepted"
 
 # 3. update: flags and a resources file (from stdin) change the cgroup.
 cv update --memory 128m --pids-limit 55 r1 || fail "update flags"
-limits /cvisor/r1 134217728 55
+limits "$cg" 134217728 55
 echo '{"memory":{"limit":100663296},"pids":{"limit":44}}' | cv update -r - r1 || fail "update -r -"
-limits /cvisor/r1 100663296 44
+limits "$cg" 100663296 44
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["memory"]["limit"]==100663296 and r["cpu"]["shares"]==512, r' \
 	"$tmp/state/r1/resources.json" || fail "resources.json not merged"
 cv update --memory lots r1 2>"$tmp/err" && fail "bad --memory accepted"
@@ -104,7 +107,7 @@ grep -q 'pids.limit' "$tmp/err" || fail "bad resources error: $(cat "$tmp/err")"
 
 # 4. delete --force removes the cgroup.
 cv delete --force r1 || fail "delete --force"
-exists /cvisor/r1 && fail "cgroup /cvisor/r1 left after delete"
+exists "$cg" && fail "cgroup $cg left after delete"
 
 # 5. a crashed Sentry: delete --force still cleans up.
 config "d['linux']['cgroupsPath'] = '/cvtest-$$/r2'"

@@ -334,7 +334,7 @@ static void test_sandbox(void **state)
 	}
 	char *path = NULL;
 	struct error *err = NULL;
-	if (cgroup_sandbox_create(&spec, id, true, pid, &path, &err) < 0)
+	if (cgroup_sandbox_create(&spec, NULL, id, true, pid, &path, &err) < 0)
 		fail_msg("create: %s", err->msg);
 	char want[128];
 	snprintf(want, sizeof(want), "/system.slice/cvisor-%s.scope", id);
