@@ -41,6 +41,10 @@ int cmd_start(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_kill(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_delete(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_wait(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_events(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_update(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_install(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_uninstall(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];

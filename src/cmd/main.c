@@ -26,6 +26,10 @@ const struct command commands[] = {
     {"kill", cmd_kill, "send a signal (default SIGTERM) to a container"},
     {"delete", cmd_delete, "delete a stopped container (--force: any)"},
     {"wait", cmd_wait, "wait for a container to stop; exit with its status"},
+    {"events", cmd_events, "print cgroup stats (--stats once, else every --interval)"},
+    {"update", cmd_update, "change the resources of a container (-r FILE|-, --memory, ...)"},
+    {"install", cmd_install, "register cvisor in Docker's daemon.json (-- RUNTIME-ARGS)"},
+    {"uninstall", cmd_uninstall, "remove cvisor from Docker's daemon.json"},
     {"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
     {NULL, NULL, NULL},
 };

@@ -67,3 +67,15 @@ const char *oci_cap_name(int cap)
 {
 	return cap >= 0 && cap < oci_cap_count() ? cap_names[cap] : NULL;
 }
+
+void oci_caps_after_exec(const struct oci_caps *c, bool root, uint64_t *eff, uint64_t *perm,
+			 uint64_t *inh)
+{
+	/* Linux's execve rule without file capabilities: root gets its
+	 * inheritable set plus the bounding set; others keep only the
+	 * ambient set (which must stay within permitted and inheritable). */
+	uint64_t amb = c->ambient & c->permitted & c->inheritable;
+	*perm = root ? (c->inheritable | c->bounding) : amb;
+	*eff = root ? *perm & (c->effective | c->bounding) : amb;
+	*inh = c->inheritable;
+}

@@ -20,6 +20,7 @@
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "sandbox/cgroup.h"
 #include "sentry/sentry.h"
 
 static char *state_file(const char *root, const char *id, const char *name)
@@ -88,6 +89,41 @@ static struct sentry_mount *sentry_mounts(const struct oci_spec *s, size_t *n)
 	return v;
 }
 
+/* config.json's process settings, sysctl and guarded paths for the
+ * Sentry (oci_spec_check has refused what it cannot do). */
+static int sentry_process_settings(const struct oci_spec *s, struct sentry_config *cfg)
+{
+	const struct oci_process *p = s->process;
+	struct sentry_rlimit *rl = calloc(p->n_rlimits + 1, sizeof(*rl));
+	if (!rl)
+		return -1;
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		rl[i] = (struct sentry_rlimit){p->rlimits[i].resource, p->rlimits[i].soft,
+					       p->rlimits[i].hard};
+	cfg->rlimits = rl;
+	cfg->n_rlimits = p->n_rlimits;
+	if ((cfg->has_caps = p->has_caps))
+		oci_caps_after_exec(&p->caps, p->user.uid == 0, &cfg->cap_eff, &cfg->cap_perm,
+				    &cfg->cap_inh);
+	cfg->groups = p->user.additional_gids;
+	cfg->n_groups = p->user.n_additional_gids;
+	cfg->has_umask = p->user.has_umask;
+	cfg->umask = p->user.umask;
+	cfg->domainname = s->domainname;
+	for (size_t i = 0; i < s->linux_.n_sysctl; i++) {
+		const struct oci_kv *kv = &s->linux_.sysctl[i];
+		if (strcmp(kv->key, "kernel.hostname") == 0)
+			cfg->hostname = kv->value;
+		else if (strcmp(kv->key, "kernel.domainname") == 0)
+			cfg->domainname = kv->value;
+	}
+	cfg->masked_paths = s->linux_.masked_paths;
+	cfg->n_masked_paths = s->linux_.n_masked_paths;
+	cfg->readonly_paths = s->linux_.readonly_paths;
+	cfg->n_readonly_paths = s->linux_.n_readonly_paths;
+	return 0;
+}
+
 static int write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -145,6 +181,10 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	if (s->linux_.has_resources && s->linux_.resources.has_pids_limit &&
 	    s->linux_.resources.pids_limit > 0)
 		cfg.max_tasks = (int)s->linux_.resources.pids_limit;
+	if (sentry_process_settings(s, &cfg) < 0) {
+		log_error("container `%s`: out of memory", o->id);
+		_exit(127);
+	}
 	int rc = sentry_run(&cfg, &err);
 	if (rc < 0) {
 		char *t = error_text(err);
@@ -157,6 +197,19 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	if (exitf)
 		write_file(exitf, buf);
 	_exit(rc);
+}
+
+/* process.oomScoreAdj, on the Sentry process (the kernel sees only it). */
+static int set_oom_score_adj(const struct oci_spec *s, pid_t pid, struct error **err)
+{
+	if (!s->process->has_oom_score_adj)
+		return 0;
+	char path[64], val[16];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	snprintf(val, sizeof(val), "%d", s->process->oom_score_adj);
+	if (write_file(path, val) < 0)
+		return error_set(err, errno, "config.json: `process.oomScoreAdj` %s", val);
+	return 0;
 }
 
 /* Kills a process we made and waits a little for it. */
@@ -188,7 +241,8 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	pid_t pid = -1;
 	bool made_dir = false;
 	cleanup_free char *fifo = NULL, *json = NULL;
-	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0)
+	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0 ||
+	    oci_spec_check(s, o->network, err) < 0)
 		goto out;
 	if (oci_state_create_dir(o->root, o->id, err) < 0)
 		goto out;
@@ -212,6 +266,10 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
+	if (cgroup_sandbox_create(s, o->root, o->id, o->systemd_cgroup, pid, &st->cgroup_path,
+				  err) < 0 ||
+	    set_oom_score_adj(s, pid, err) < 0)
+		goto out;
 	st->status = OCI_STATUS_CREATED;
 	if (oci_state_save(o->root, st, err) < 0)
 		goto out;
@@ -236,6 +294,7 @@ out:
 	if (rc < 0) {
 		if (pid > 0)
 			kill_wait(pid);
+		cgroup_sandbox_remove(st ? st->cgroup_path : NULL, NULL);
 		if (made_dir)
 			oci_state_delete(o->root, o->id, NULL);
 	}
@@ -320,6 +379,21 @@ out:
 	return rc;
 }
 
+/* The sandbox's host cgroup goes once the Sentry is gone. */
+static void remove_cgroup(const char *root, const char *id)
+{
+	struct oci_state *st = NULL;
+	struct error *err = NULL;
+	if (oci_state_load(root, id, &st, NULL) == 0 &&
+	    cgroup_sandbox_remove(st->cgroup_path, &err) < 0) {
+		char *t = error_text(err);
+		log_warn("%s", t ? t : "remove the cgroup");
+		free(t);
+		error_free(err);
+	}
+	oci_state_free(st);
+}
+
 static volatile pid_t forward_to;
 
 static void forward(int sig, siginfo_t *si, void *uc)
@@ -372,6 +446,7 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	forward_to = 0;
+	remove_cgroup(o->root, o->id);
 	poststop(o->root, o->id);
 	oci_state_delete(o->root, o->id, NULL);
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
@@ -469,6 +544,21 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 				       (int)st->pid);
 			goto out;
 		}
+	}
+	/* --force must always get rid of the container: a cgroup that will
+	 * not go is reported, not a reason to keep the state. */
+	struct error *cgerr = NULL;
+	if (cgroup_sandbox_remove(st->cgroup_path, &cgerr) < 0) {
+		char *t = error_text(cgerr);
+		if (!force) {
+			rc = error_set(err, EBUSY, "delete `%s`: %s", id, t ? t : "cgroup");
+			free(t);
+			error_free(cgerr);
+			goto out;
+		}
+		log_warn("delete `%s`: %s", id, t ? t : "cgroup");
+		free(t);
+		error_free(cgerr);
 	}
 	poststop(root, id);
 	rc = oci_state_delete(root, id, err);

@@ -24,8 +24,10 @@ struct oci_create_opts {
 	const char *bundle;   /* NULL = the working directory */
 	const char *pid_file; /* NULL = none */
 	bool strace;
-	int file_access;  /* SENTRY_FILES_* (--file-access) */
-	int overlay_none; /* --overlay=none */
+	int file_access;     /* SENTRY_FILES_* (--file-access) */
+	int overlay_none;    /* --overlay=none */
+	bool systemd_cgroup; /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
+	const char *network; /* --network: none, host or sandbox */
 };
 
 /* `create`: the container is left `created`, its program held. */

@@ -209,6 +209,27 @@ int oci_process_parse(const char *buf, size_t len, const char *name, struct oci_
 int oci_process_load(const char *path, struct oci_process **out, struct error **err);
 void oci_process_free(struct oci_process *p);
 
+/* An OCI LinuxResources document (`update -r FILE`); field names in errors
+ * are relative to it ("`memory.limit`"). */
+int oci_resources_parse(const char *buf, size_t len, const char *name, struct oci_resources *out,
+			struct error **err);
+void oci_resources_clear(struct oci_resources *r);
+
+/* The capability sets the container's program holds once runc's init has
+ * set c and called execve: what the Sentry gives the first program. */
+void oci_caps_after_exec(const struct oci_caps *c, bool root, uint64_t *eff, uint64_t *perm,
+			 uint64_t *inh);
+
+/* Refuses what cvisor cannot honour, naming the field: linux.sysctl keys
+ * the sandbox has no value for, a network namespace `path` unless the
+ * network is `none` (network_mode, from --network), more than 64
+ * additionalGids, mount types the sandbox does not know. */
+int oci_spec_check(const struct oci_spec *s, const char *network_mode, struct error **err);
+/* linux.sysctl keys that are honoured: the sandbox's own value is set
+ * (kernel.hostname, kernel.domainname) or already as asked (the sandbox's
+ * network has no privileged ports and allows ping sockets). */
+bool oci_sysctl_supported(const char *key);
+
 /* Value of annotation key, or NULL. */
 const char *oci_spec_annotation(const struct oci_spec *s, const char *key);
 /* The namespace entry of that type, or NULL. */

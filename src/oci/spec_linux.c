@@ -28,9 +28,7 @@ void oci_linux_clear(struct oci_linux *l)
 	free(l->namespaces);
 	free(l->uid_mappings);
 	free(l->gid_mappings);
-	free(l->resources.cpu_cpus);
-	free(l->resources.cpu_mems);
-	free(l->resources.devices);
+	oci_resources_clear(&l->resources);
 	oj_kv_free(l->sysctl, l->n_sysctl);
 	free(l->cgroups_path);
 	oci_strv_free(l->masked_paths);
@@ -132,11 +130,13 @@ static int parse_mappings(json_t *j, const char *key, struct oci_id_mapping **ou
 	return 0;
 }
 
-static int parse_device_rules(json_t *res, struct oci_resources *r, struct error **err)
+static int parse_device_rules(json_t *res, const char *p, struct oci_resources *r,
+			      struct error **err)
 {
 	json_t *a;
-	const char *parent = "linux.resources.devices";
-	if (oj_array(res, "linux.resources", "devices", &a, err) < 0)
+	char parent[64];
+	oj_path(parent, sizeof(parent), p, "devices");
+	if (oj_array(res, p, "devices", &a, err) < 0)
 		return -1;
 	size_t n = json_array_size(a);
 	if (!n)
@@ -145,7 +145,7 @@ static int parse_device_rules(json_t *res, struct oci_resources *r, struct error
 		return error_set(err, ENOMEM, "`%s`", parent);
 	r->n_devices = n;
 	for (size_t i = 0; i < n; i++) {
-		char path[64];
+		char path[96];
 		json_t *e = array_object(a, i, path, sizeof(path), parent, err);
 		if (!e)
 			return -1;
@@ -176,20 +176,19 @@ static int parse_device_rules(json_t *res, struct oci_resources *r, struct error
 	return 0;
 }
 
-static int parse_resources(json_t *j, struct oci_linux *l, struct error **err)
+/* A LinuxResources object found at p ("linux.resources", or "" for the
+ * file of `update -r`). */
+static int resources_from_json(json_t *res, const char *p, struct oci_resources *r,
+			       struct error **err)
 {
-	json_t *res, *mem, *cpu, *pids;
-	struct oci_resources *r = &l->resources;
-	if (oj_object(j, "linux", "resources", &res, err) < 0)
+	json_t *mem, *cpu, *pids;
+	char m[64], c[64], pp[64];
+	oj_path(m, sizeof(m), p, "memory");
+	oj_path(c, sizeof(c), p, "cpu");
+	oj_path(pp, sizeof(pp), p, "pids");
+	if (oj_object(res, p, "memory", &mem, err) < 0 || oj_object(res, p, "cpu", &cpu, err) < 0 ||
+	    oj_object(res, p, "pids", &pids, err) < 0)
 		return -1;
-	if (!res)
-		return 0;
-	l->has_resources = true;
-	if (oj_object(res, "linux.resources", "memory", &mem, err) < 0 ||
-	    oj_object(res, "linux.resources", "cpu", &cpu, err) < 0 ||
-	    oj_object(res, "linux.resources", "pids", &pids, err) < 0)
-		return -1;
-	const char *m = "linux.resources.memory";
 	if (oj_int64(mem, m, "limit", -1, INT64_MAX, &r->memory_limit, &r->has_memory_limit, err) <
 		0 ||
 	    oj_int64(mem, m, "reservation", -1, INT64_MAX, &r->memory_reservation,
@@ -199,7 +198,6 @@ static int parse_resources(json_t *j, struct oci_linux *l, struct error **err)
 	if (r->has_memory_limit && r->has_memory_swap && r->memory_limit > 0 &&
 	    r->memory_swap > 0 && r->memory_swap < r->memory_limit)
 		return error_set(err, 0, "`%s.swap` must not be below `%s.limit`", m, m);
-	const char *c = "linux.resources.cpu";
 	if (oj_uint64(cpu, c, "shares", UINT64_MAX, &r->cpu_shares, &r->has_cpu_shares, err) < 0 ||
 	    oj_int64(cpu, c, "quota", -1, INT64_MAX, &r->cpu_quota, &r->has_cpu_quota, err) < 0 ||
 	    oj_uint64(cpu, c, "period", UINT64_MAX, &r->cpu_period, &r->has_cpu_period, err) < 0 ||
@@ -209,10 +207,49 @@ static int parse_resources(json_t *j, struct oci_linux *l, struct error **err)
 	if (r->has_cpu_period && r->cpu_period != 0 &&
 	    (r->cpu_period < 1000 || r->cpu_period > 1000000))
 		return error_set(err, 0, "`%s.period` must be within 1000..1000000", c);
-	if (oj_int64(pids, "linux.resources.pids", "limit", INT64_MIN, INT64_MAX, &r->pids_limit,
-		     &r->has_pids_limit, err) < 0)
+	if (oj_int64(pids, pp, "limit", INT64_MIN, INT64_MAX, &r->pids_limit, &r->has_pids_limit,
+		     err) < 0)
 		return -1;
-	return parse_device_rules(res, r, err);
+	return parse_device_rules(res, p, r, err);
+}
+
+static int parse_resources(json_t *j, struct oci_linux *l, struct error **err)
+{
+	json_t *res;
+	if (oj_object(j, "linux", "resources", &res, err) < 0)
+		return -1;
+	if (!res)
+		return 0;
+	l->has_resources = true;
+	return resources_from_json(res, "linux.resources", &l->resources, err);
+}
+
+void oci_resources_clear(struct oci_resources *r)
+{
+	free(r->cpu_cpus);
+	free(r->cpu_mems);
+	free(r->devices);
+	memset(r, 0, sizeof(*r));
+}
+
+int oci_resources_parse(const char *buf, size_t len, const char *name, struct oci_resources *out,
+			struct error **err)
+{
+	memset(out, 0, sizeof(*out));
+	json_t *j = oj_loads(buf, len, err);
+	int rc = -1;
+	if (!j)
+		rc = -1;
+	else if (!json_is_object(j))
+		error_set(err, EINVAL, "must be a JSON object");
+	else
+		rc = resources_from_json(j, "", out, err);
+	json_decref(j);
+	if (rc < 0) {
+		oci_resources_clear(out);
+		return error_wrap(err, "%s", name);
+	}
+	return 0;
 }
 
 static int parse_devices(json_t *j, struct oci_linux *l, struct error **err)

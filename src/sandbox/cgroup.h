@@ -51,6 +51,7 @@ struct cgroup_stats {
 	uint64_t memory_usage, memory_max_usage, memory_limit; /* bytes */
 	uint64_t pids_current, pids_limit;		       /* limit 0 = unlimited */
 	uint64_t cpu_usage_ns, cpu_user_ns, cpu_system_ns;
+	uint64_t oom_kills; /* processes the kernel's OOM killer took so far */
 };
 
 /* How this host mounts cgroups (reads /proc/self/mountinfo). */
@@ -91,5 +92,20 @@ int cgroup_kill(struct cgroup *cg, int sig, struct error **err);
 /* Removes the cgroup's directories, retrying while processes drain
  * (EBUSY). A missing directory is success. */
 int cgroup_remove(struct cgroup *cg, struct error **err);
+
+/* At `create`: the cgroup named by linux.cgroupsPath (if none:
+ * "/cvisor/ID", with systemd "system.slice:cvisor:ID"; under a state root
+ * other than the default, the root's hash joins the id), made in every hierarchy,
+ * linux.resources written, pid (the Sentry process, before it starts
+ * stubs or a Gofer) moved in. *path gets the cgroup path for state.json,
+ * or NULL when the host has no cgroup file system and the spec asks for no
+ * resources. */
+int cgroup_sandbox_create(const struct oci_spec *s, const char *root, const char *id, bool systemd,
+			  pid_t pid, char **path, struct error **err);
+/* At `delete`: kills whatever is left in the cgroup, then removes it. A
+ * NULL path or a missing cgroup is success. */
+int cgroup_sandbox_remove(const char *path, struct error **err);
+/* The cgroup of container id under the state root (state.json's). */
+int cgroup_sandbox_open(const char *root, const char *id, struct cgroup **out, struct error **err);
 
 #endif

@@ -101,6 +101,7 @@ int cgroup_v1_stats(struct cgroup *cg, struct cgroup_stats *st)
 		cg_read_u64(mem, "memory.usage_in_bytes", &st->memory_usage);
 		cg_read_u64(mem, "memory.max_usage_in_bytes", &st->memory_max_usage);
 		cg_read_u64(mem, "memory.limit_in_bytes", &st->memory_limit);
+		cg_read_key(mem, "memory.oom_control", "oom_kill", &st->oom_kills);
 	}
 	if (pids) {
 		cg_read_u64(pids, "pids.current", &st->pids_current);

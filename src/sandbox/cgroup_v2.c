@@ -90,6 +90,7 @@ int cgroup_v2_stats(struct cgroup *cg, struct cgroup_stats *st)
 	cg_read_u64(dir, "memory.current", &st->memory_usage);
 	cg_read_u64(dir, "memory.peak", &st->memory_max_usage);
 	cg_read_u64(dir, "memory.max", &st->memory_limit);
+	cg_read_key(dir, "memory.events", "oom_kill", &st->oom_kills);
 	cg_read_u64(dir, "pids.current", &st->pids_current);
 	if (cg_read_u64(dir, "pids.max", &st->pids_limit) == 0 && st->pids_limit == UINT64_MAX)
 		st->pids_limit = 0;

@@ -30,6 +30,7 @@
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
+#include "sentry/kernel/uts.h"
 #include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
 #include "sentry/syscalls/syscalls.h"
@@ -86,7 +87,8 @@ static int mount_tmpfs(struct mount *root, const char *name, uint32_t mode, stru
 }
 
 /* Finds or makes (in the overlay) the mount point path: every component a
- * directory, the last one a file if want_file. */
+ * directory, the last one a file if want_file. want_file < 0 only finds
+ * the path, the last component of any type. */
 static int mount_point(struct mount *root, const char *path, int want_file, struct mount **mnt,
 		       struct dentry **out)
 {
@@ -98,9 +100,11 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 	     c = strtok_r(NULL, "/", &save)) {
 		struct dentry *n;
 		int last = save == NULL || *save == 0 || strspn(save, "/") == strlen(save);
-		int file = want_file && last;
+		int file = want_file > 0 && last, find = want_file < 0;
 		err = vfs_lookup_child(d, c, &n);
-		if (err == -ENOENT && file && d->inode->iops->create) {
+		if (find) {
+			/* no creating */
+		} else if (err == -ENOENT && file && d->inode->iops->create) {
 			struct inode *made;
 			err = d->inode->iops->create(d->inode, c, S_IFREG | 0644, &made);
 			if (!err) {
@@ -114,7 +118,8 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 		}
 		if (err)
 			break;
-		if (file ? S_ISDIR(n->inode->mode) : !S_ISDIR(n->inode->mode)) {
+		if (!(find && last) &&
+		    (file ? S_ISDIR(n->inode->mode) : !S_ISDIR(n->inode->mode))) {
 			dentry_put(n);
 			err = -ENOTDIR;
 			break;
@@ -184,6 +189,50 @@ static int mount_one(struct mount *root, struct p9_client *c, const struct sentr
 		return err;
 	err = vfs_mount_at(m, d, in, sm->tmpfs ? "tmpfs" : sm->source, sm->readonly ? 1 : 0);
 	dentry_put(d);
+	return err;
+}
+
+/* An empty read-only file, to mask a file with. */
+static struct inode *empty_file(void)
+{
+	struct inode *dir = tmpfs_new(0555), *f = NULL;
+	if (dir && dir->iops->create(dir, "masked", S_IFREG | 0444, &f))
+		f = NULL;
+	if (dir)
+		inode_put(dir);
+	return f;
+}
+
+/* maskedPaths (mask set: an empty read-only directory or file over the
+ * path) and readonlyPaths (the path mounted again, read-only). A path the
+ * sandbox does not have needs no guarding. */
+static int guard_path(struct mount *root, const char *path, int mask)
+{
+	struct mount *m;
+	struct dentry *d;
+	int err = mount_point(root, path, -1, &m, &d);
+	if (err == -ENOENT || err == -ENOTDIR)
+		return 0;
+	if (err)
+		return err;
+	struct inode *in = !mask		     ? inode_get(d->inode)
+			   : S_ISDIR(d->inode->mode) ? tmpfs_new(0555)
+						     : empty_file();
+	err =
+	    in ? vfs_mount_at(m, d, in, mask ? "masked" : "readonly", 1 /* MS_RDONLY */) : -ENOMEM;
+	dentry_put(d);
+	return err;
+}
+
+static int guard_paths(struct mount *root, const struct sentry_config *cfg)
+{
+	int err = 0;
+	for (size_t i = 0; !err && i < cfg->n_masked_paths; i++)
+		if ((err = guard_path(root, cfg->masked_paths[i], 1)))
+			log_error("maskedPaths %s: %s", cfg->masked_paths[i], strerror(-err));
+	for (size_t i = 0; !err && i < cfg->n_readonly_paths; i++)
+		if ((err = guard_path(root, cfg->readonly_paths[i], 0)))
+			log_error("readonlyPaths %s: %s", cfg->readonly_paths[i], strerror(-err));
 	return err;
 }
 
@@ -258,6 +307,8 @@ static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct
 			log_error("mount %s: %s", cfg->mounts[i].destination, strerror(-err));
 			return err;
 		}
+	if ((err = guard_paths(m, cfg)))
+		return err;
 	*out = fs_context_new(m, m->root);
 	return *out ? 0 : -ENOMEM;
 }
@@ -329,6 +380,34 @@ static char *find_program(struct task *t, const char *prog, const char *path)
 	return found;
 }
 
+/* rlimits, capabilities, groups, umask and domain name of the first
+ * program, from config.json. */
+static int init_process_settings(const struct sentry_config *cfg, struct task *t)
+{
+	struct process *p = t->proc;
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		const struct sentry_rlimit *r = &cfg->rlimits[i];
+		if (r->resource < 0 || r->resource >= 16 || r->soft > r->hard)
+			return -EINVAL;
+		p->rlim[r->resource] = (struct linux_rlimit){r->soft, r->hard};
+	}
+	if (cfg->has_caps) {
+		p->creds.cap_eff = cfg->cap_eff;
+		p->creds.cap_perm = cfg->cap_perm;
+		p->creds.cap_inh = cfg->cap_inh;
+	}
+	if (cfg->n_groups > sizeof(p->creds.groups) / sizeof(p->creds.groups[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < cfg->n_groups; i++)
+		p->creds.groups[i] = cfg->groups[i];
+	p->creds.ngroups = (uint32_t)cfg->n_groups;
+	if (cfg->has_umask)
+		t->fs->umask = cfg->umask & 0777;
+	if (cfg->domainname)
+		strncpy(sandbox_domainname, cfg->domainname, 64);
+	return 0;
+}
+
 static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct error **err)
 {
 	int e = plat_init();
@@ -384,6 +463,8 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 		if (cfg->uid)
 			c->cap_eff = c->cap_perm = 0;
 	}
+	if ((e = init_process_settings(cfg, t)))
+		return error_set(err, -e, "set up the first program's process");
 	const char *path = cfg->root ? NULL : getenv("PATH");
 	for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
 		if (strncmp(*e, "PATH=", 5) == 0)

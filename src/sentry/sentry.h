@@ -23,6 +23,12 @@ struct sentry_mount {
 	int test_9p_sock;
 };
 
+/* An rlimit of the first program (RLIMIT_* numbering). */
+struct sentry_rlimit {
+	int resource;
+	uint64_t soft, hard;
+};
+
 struct sentry_config {
 	const char *root;  /* host directory seen as /, read-only underneath; NULL = "/" */
 	int readonly_root; /* writes fail with EROFS instead of going to the overlay */
@@ -43,6 +49,22 @@ struct sentry_config {
 	/* No memory overlay: the root is written through to the host unless
 	 * readonly_root (--overlay=none). */
 	int overlay_none;
+	/* The first program's process settings from config.json; zero values
+	 * keep the defaults. Capabilities as the program holds them after
+	 * execve (see oci_caps_after_exec). */
+	const struct sentry_rlimit *rlimits;
+	size_t n_rlimits;
+	int has_caps;
+	uint64_t cap_eff, cap_perm, cap_inh;
+	const uint32_t *groups; /* supplementary groups, at most 64 */
+	size_t n_groups;
+	int has_umask;
+	uint32_t umask;
+	const char *domainname;
+	/* linux.maskedPaths (an empty read-only file or directory over each)
+	 * and linux.readonlyPaths; paths missing in the sandbox are skipped. */
+	char *const *masked_paths, *const *readonly_paths;
+	size_t n_masked_paths, n_readonly_paths;
 };
 
 #define SENTRY_FILES_GOFER  0

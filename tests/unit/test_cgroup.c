@@ -313,13 +313,69 @@ static void test_stats_json(void **state)
 	free(s);
 }
 
+/* The sandbox's cgroup: --systemd-cgroup's default unit, resources
+ * written, the process inside; removal kills what is left and removes the
+ * directories. */
+static void test_sandbox(void **state)
+{
+	if (geteuid() != 0 || cgroup_detect() == CGROUP_NONE) {
+		print_message("skipped: needs root and a cgroup file system\n");
+		skip();
+	}
+	char id[64];
+	snprintf(id, sizeof(id), "unit-sb-%d", (int)getpid());
+	struct oci_spec spec = {.has_linux = true};
+	spec.linux_.has_resources = true;
+	spec.linux_.resources = (struct oci_resources){.has_pids_limit = true, .pids_limit = 33};
+	pid_t pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	char *path = NULL;
+	struct error *err = NULL;
+	if (cgroup_sandbox_create(&spec, NULL, id, true, pid, &path, &err) < 0)
+		fail_msg("create: %s", err->msg);
+	char want[128];
+	snprintf(want, sizeof(want), "/system.slice/cvisor-%s.scope", id);
+	assert_string_equal(path, want);
+	struct cgroup *cg = NULL;
+	assert_int_equal(cgroup_open(path, &cg, &err), 0);
+	pid_t *pids;
+	size_t n;
+	assert_int_equal(cgroup_pids(cg, &pids, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pids[0], pid);
+	free(pids);
+	struct cgroup_stats st;
+	assert_int_equal(cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.pids_limit, 33);
+	/* The process is still there: removal kills it first. */
+	assert_int_equal(cgroup_sandbox_remove(path, &err), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	const char *dir = cg->mode == CGROUP_V2 ? cg->v2_dir : cg->v1_dir[CG1_PIDS];
+	assert_false(dir_exists(dir));
+	assert_int_equal(cgroup_sandbox_remove(path, &err), 0); /* gone: fine */
+	cgroup_free(cg);
+	/* The empty parents are ours to tidy here. */
+	cgroup_open("/system.slice", &cg, NULL);
+	for (int i = 0; cg && i < CG1_N; i++)
+		if (cg->v1_dir[i])
+			rmdir(cg->v1_dir[i]);
+	if (cg && cg->v2_dir)
+		rmdir(cg->v2_dir);
+	cgroup_free(cg);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_paths),
-	    cmocka_unit_test(test_stats_json),
-	    cmocka_unit_test(test_lifecycle),
-	    cmocka_unit_test(test_v2_core),
+	    cmocka_unit_test(test_paths),     cmocka_unit_test(test_stats_json),
+	    cmocka_unit_test(test_lifecycle), cmocka_unit_test(test_v2_core),
+	    cmocka_unit_test(test_sandbox),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -423,6 +423,157 @@ static void test_load_missing(void **state)
 	error_free(err);
 }
 
+/* tests/unit/data/NAME, next to this file (tests run from the repository). */
+static struct oci_spec *load_data(const char *name)
+{
+	char path[4096];
+	const char *slash = strrchr(__FILE__, '/');
+	snprintf(path, sizeof(path), "%.*s/data/%s", slash ? (int)(slash - __FILE__) : 1,
+		 slash ? __FILE__ : ".", name);
+	struct oci_spec *s = NULL;
+	struct error *err = NULL;
+	if (oci_spec_load(path, &s, &err) < 0)
+		fail_msg("%s: %s", path, err ? err->msg : "?");
+	return s;
+}
+
+/* What Podman 4 writes for `podman run --network none`: accepted, every
+ * field the sandbox honours read. */
+static void test_podman_config(void **state)
+{
+	struct oci_spec *s = load_data("podman_config.json");
+	struct error *err = NULL;
+	if (oci_spec_check(s, "none", &err) < 0)
+		fail_msg("refused: %s", err->msg);
+	assert_int_equal(s->process->user.umask, 022);
+	assert_int_equal(s->process->user.n_additional_gids, 11);
+	assert_int_equal(s->process->user.additional_gids[10], 27);
+	assert_int_equal(s->process->n_rlimits, 2);
+	assert_int_equal(s->process->rlimits[1].resource, RLIMIT_NPROC);
+	assert_true(s->process->has_oom_score_adj);
+	assert_int_equal(s->linux_.resources.pids_limit, 2048);
+	assert_string_equal(oci_spec_namespace(s, OCI_NS_NETWORK)->path,
+			    "/run/netns/netns-7d2c1e4a");
+	assert_int_equal(s->linux_.n_masked_paths, 11);
+	uint64_t eff, perm, inh;
+	oci_caps_after_exec(&s->process->caps, true, &eff, &perm, &inh);
+	assert_int_equal(eff, s->process->caps.bounding);
+	assert_int_equal(inh, 0);
+	/* The host network mode does not exist yet: a path is refused there. */
+	assert_int_equal(oci_spec_check(s, "host", &err), -1);
+	assert_non_null(strstr(err->msg, "`linux.namespaces`"));
+	error_free(err);
+	oci_spec_free(s);
+}
+
+/* What `ctr run` (containerd 1.6) writes: accepted. */
+static void test_containerd_config(void **state)
+{
+	struct oci_spec *s = load_data("containerd_config.json");
+	struct error *err = NULL;
+	if (oci_spec_check(s, "none", &err) < 0)
+		fail_msg("refused: %s", err->msg);
+	assert_true(s->process->no_new_privileges);
+	assert_string_equal(s->linux_.cgroups_path, "/default/c1");
+	assert_int_equal(s->n_mounts, 7);
+	assert_true(s->mounts[3].has_size);
+	assert_int_equal(s->mounts[3].mode, 01777);
+	assert_int_equal(s->linux_.resources.n_devices, 1);
+	assert_false(s->linux_.resources.has_pids_limit);
+	oci_spec_free(s);
+}
+
+/* What dockerd 20.10 writes (network none): accepted, its two sysctls
+ * included. */
+static void test_docker_config(void **state)
+{
+	struct oci_spec *s = load_data("docker_config.json");
+	struct error *err = NULL;
+	if (oci_spec_check(s, "none", &err) < 0)
+		fail_msg("refused: %s", err->msg);
+	assert_int_equal(s->linux_.n_sysctl, 2);
+	assert_int_equal(s->hooks[OCI_HOOK_PRESTART].n, 1);
+	assert_true(s->linux_.resources.has_cpu_shares);
+	assert_int_equal(s->linux_.resources.cpu_shares, 0);
+	oci_spec_free(s);
+}
+
+/* A non-root user keeps the ambient set only, within permitted and
+ * inheritable, as Linux's execve does without file capabilities. */
+static void test_caps_after_exec(void **state)
+{
+	struct oci_caps c = {.bounding = 0xff,
+			     .effective = 0x0f,
+			     .permitted = 0x0f,
+			     .inheritable = 0x30,
+			     .ambient = 0x31};
+	uint64_t eff, perm, inh;
+	oci_caps_after_exec(&c, false, &eff, &perm, &inh);
+	assert_int_equal(eff, 0);
+	assert_int_equal(perm, 0);
+	c.permitted = 0x3f;
+	oci_caps_after_exec(&c, false, &eff, &perm, &inh);
+	assert_int_equal(eff, 0x30);
+	assert_int_equal(perm, 0x30);
+	assert_int_equal(inh, 0x30);
+	oci_caps_after_exec(&c, true, &eff, &perm, &inh);
+	assert_int_equal(perm, 0xff);
+}
+
+/* Fields the sandbox cannot honour are refused by name. */
+static void test_check_refuses(void **state)
+{
+	static const struct {
+		const char *json, *field;
+	} cases[] = {
+	    {"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+	     "\"linux\":{\"sysctl\":{"
+	     "\"kernel.shmmax\":\"1\"}}}",
+	     "`linux.sysctl` `kernel.shmmax`"},
+	    {"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"x\"]},"
+	     "\"mounts\":[{"
+	     "\"destination\":\"/x\",\"type\":"
+	     "\"nfs\"}]}",
+	     "`mounts[0].type` `nfs`"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct oci_spec *s = parse_ok(cases[i].json);
+		struct error *err = NULL;
+		assert_int_equal(oci_spec_check(s, "none", &err), -1);
+		if (!strstr(err->msg, cases[i].field))
+			fail_msg("`%s` does not name %s", err->msg, cases[i].field);
+		error_free(err);
+		oci_spec_free(s);
+	}
+	assert_true(oci_sysctl_supported("kernel.domainname"));
+	assert_false(oci_sysctl_supported("kernel.msgmax"));
+}
+
+/* `update -r`: a LinuxResources document on its own. */
+static void test_resources_parse(void **state)
+{
+	struct oci_resources r;
+	struct error *err = NULL;
+	const char *ok = "{\"memory\":{\"limit\":1048576,\"swap\":-1},\"cpu\":{\"cpus\":\"0\"},"
+			 "\"pids\":{\"limit\":9}}";
+	assert_int_equal(oci_resources_parse(ok, strlen(ok), "r.json", &r, &err), 0);
+	assert_true(r.has_memory_limit);
+	assert_int_equal(r.memory_limit, 1048576);
+	assert_int_equal(r.memory_swap, -1);
+	assert_string_equal(r.cpu_cpus, "0");
+	assert_int_equal(r.pids_limit, 9);
+	assert_false(r.has_cpu_shares);
+	oci_resources_clear(&r);
+	const char *bad = "{\"cpu\":{\"period\":5}}";
+	assert_int_equal(oci_resources_parse(bad, strlen(bad), "r.json", &r, &err), -1);
+	assert_non_null(strstr(err->msg, "`cpu.period`"));
+	assert_non_null(strstr(err->msg, "r.json"));
+	error_free(err);
+	err = NULL;
+	assert_int_equal(oci_resources_parse("[1]", 3, "r.json", &r, &err), -1);
+	error_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +587,12 @@ int main(void)
 	    cmocka_unit_test(test_caps_table),
 	    cmocka_unit_test(test_load_missing),
 	    cmocka_unit_test(test_seccomp_ints_after_overflow),
+	    cmocka_unit_test(test_podman_config),
+	    cmocka_unit_test(test_containerd_config),
+	    cmocka_unit_test(test_docker_config),
+	    cmocka_unit_test(test_caps_after_exec),
+	    cmocka_unit_test(test_check_refuses),
+	    cmocka_unit_test(test_resources_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
