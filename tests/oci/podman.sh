@@ -23,6 +23,8 @@ netns = "none"
 [engine]
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+# podman passes --log and --log-format=json only to runtimes named here
+runtime_supports_json = ["cvisor", "crun", "runc"]
 events_logfile_path = "$T/events.log"
 tmp_dir = "$T/libpod-tmp"
 static_dir = "$T/storage/libpod"
