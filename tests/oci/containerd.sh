@@ -11,39 +11,19 @@ need_client containerd containerd ctr containerd-shim-runc-v2
 RT=${RUNTIME:-$CVISOR}
 [ "$RT" = "$CVISOR" ] || cvisor_has() { true; }
 
-SOCK=$T/containerd.sock
-NS=cvisor-test-$$
-cat >"$T/config.toml" <<EOF
-version = 2
-root = "$T/root"
-state = "$T/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$T/opt"
-EOF
-containerd --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
-CTRD=$!
-# the shims outlive nothing of ours: end those of this containerd, by pid
-at_exit "kill $CTRD; wait $CTRD; for p in \$(pgrep -f -- '-address $SOCK'); do kill \$p; done"
-at_exit "for c in \$(ctr -a '$SOCK' -n $NS c ls -q); do ctr -a '$SOCK' -n $NS t rm -f \$c; ctr -a '$SOCK' -n $NS c rm \$c; done"
-at_exit "for c in \$('$RT' --root /run/containerd/runc/$NS list -q); do '$RT' --root /run/containerd/runc/$NS delete --force \$c; done; rmdir /run/containerd/runc/$NS"
-c() { timeout -k 5 60 ctr -a "$SOCK" -n $NS "$@"; }
-for _ in $(seq 100); do c version >/dev/null 2>&1 && break; sleep 0.1; done
-c version >/dev/null 2>&1 || { bad "containerd did not start: $(tail -n 5 "$T/containerd.log")"; finish; }
+containerd_start || { bad "$WHY"; finish; }
+at_exit "for c in \$('$RT' --root /run/containerd/runc/$CTRD_NS list -q); do '$RT' --root /run/containerd/runc/$CTRD_NS delete --force \$c; done"
 
-make_rootfs "$T/rootfs"
+make_rootfs "$T/rootfs" || skip "$WHY"
 R=$T/rootfs
-ctr_run() { c run --rm --runc-binary "$RT" "$@"; }
+ctr_run() { ctrd run --rm --runc-binary "$RT" "$@"; }
 
 # From a rootfs directory (such containers have no PATH).
 check rootfs ctr_run --rootfs "$R" r1 /bin/echo hello
 expect_out "run --rootfs" hello
 if [ "$RT" = "$CVISOR" ]; then
 	check kernel ctr_run --rootfs "$R" r2 /bin/uname -r
-	[[ $OUT == *cvisor ]] && good "the container runs on the Sentry" ||
-		bad "uname -r says '$OUT' (status $RC): not cvisor's Sentry; stderr: $ERR"
+	expect_sentry
 fi
 check status ctr_run --rootfs "$R" r3 /bin/sh -c 'echo out; exit 7'
 expect_rc "exit status 7" 7
@@ -54,7 +34,7 @@ expect_out "--env, --cwd" "bar /tmp"
 # From an imported image (the same root as an OCI archive).
 IMG=localhost/cvisor-busybox
 make_oci_archive "$R" "$T/image.tar" $IMG || bad "make the OCI archive"
-check import c images import "$T/image.tar"
+check import ctrd images import "$T/image.tar"
 expect_rc "images import" 0
 check image ctr_run $IMG:latest i1 sh -c 'cat /etc/motd; exit 3'
 expect_rc "run from an image: exit status" 3
@@ -63,7 +43,7 @@ expect_rc "run from an image: exit status" 3
 # task exec, task kill: TERM to a handler, then KILL.
 started() { # ID: waits until the task runs
 	for _ in $(seq 100); do
-		c t ls 2>/dev/null | grep -q "^$1 .*RUNNING" && return 0
+		ctrd t ls 2>/dev/null | grep -q "^$1 .*RUNNING" && return 0
 		sleep 0.1
 	done
 	return 1
@@ -71,7 +51,7 @@ started() { # ID: waits until the task runs
 bg_run() { # ID CMD...: `ctr run --rm` in the background; its pid in $BG
 	local id=$1
 	shift
-	c run --rm --runc-binary "$RT" $IMG:latest "$id" "$@" </dev/null >"$T/$id.out" 2>&1 &
+	ctrd run --rm --runc-binary "$RT" $IMG:latest "$id" "$@" </dev/null >"$T/$id.out" 2>&1 &
 	BG=$!
 }
 bg_status() { # waits for the background `ctr run`; its status in $RC
@@ -81,24 +61,24 @@ bg_status() { # waits for the background `ctr run`; its status in $RC
 	ERR=$OUT
 }
 bg_run k1 sh -c 'trap "exit 3" TERM; while :; do sleep 0.2; done'
-started k1 || bad "task k1 is not running: $(c t ls 2>&1)"
+started k1 || bad "task k1 is not running: $(ctrd t ls 2>&1)"
 if gate exec "ctr task exec"; then
-	check exec c t exec --exec-id e1 k1 sh -c 'echo $((6 * 7))'
+	check exec ctrd t exec --exec-id e1 k1 sh -c 'echo $((6 * 7))'
 	expect_out "task exec" 42
-	check exec_rc c t exec --exec-id e2 k1 sh -c 'exit 5'
+	check exec_rc ctrd t exec --exec-id e2 k1 sh -c 'exit 5'
 	expect_rc "task exec exit status" 5
 fi
-check kill c t kill k1
+check kill ctrd t kill k1
 expect_rc "task kill (TERM)" 0
 bg_status k1
 expect_rc "exit status after TERM" 3
 bg_run k2 sh -c 'trap "" TERM; while :; do sleep 0.2; done'
-started k2 || bad "task k2 is not running: $(c t ls 2>&1)"
-c t kill k2 >/dev/null 2>&1
+started k2 || bad "task k2 is not running: $(ctrd t ls 2>&1)"
+ctrd t kill k2 >/dev/null 2>&1
 sleep 0.5
-c t ls 2>/dev/null | grep -q '^k2 .*RUNNING' && good "task ignoring TERM still runs" ||
-	bad "task k2 ignoring TERM stopped: $(c t ls 2>&1)"
-check kill9 c t kill -s KILL k2
+ctrd t ls 2>/dev/null | grep -q '^k2 .*RUNNING' && good "task ignoring TERM still runs" ||
+	bad "task k2 ignoring TERM stopped: $(ctrd t ls 2>&1)"
+check kill9 ctrd t kill -s KILL k2
 expect_rc "task kill -s KILL" 0
 bg_status k2
 expect_rc "exit status after KILL" 137

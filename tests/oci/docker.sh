@@ -9,55 +9,26 @@
 # /usr/bin/docker (another `docker` may come first in PATH).
 cd "$(dirname "$0")/../.."
 source tests/oci/lib/clients.bash
-DOCKER=/usr/bin/docker DOCKERD=/usr/sbin/dockerd
 need_client docker.io $DOCKER $DOCKERD
 RT=${RUNTIME:-$CVISOR}
 [ "$RT" = "$CVISOR" ] || cvisor_has() { true; }
 
-D=$T/docker
-mkdir -p "$D" "$T/vol"
-cat >"$D/daemon.json" <<EOF
-{
-  "data-root": "$D/data",
-  "exec-root": "$D/exec",
-  "pidfile": "$D/dockerd.pid",
-  "hosts": ["unix://$D/docker.sock"],
-  "iptables": false,
-  "ip6tables": false,
-  "bridge": "none",
-  "storage-driver": "overlay2",
-  "exec-opts": ["native.cgroupdriver=cgroupfs"],
-  "log-driver": "json-file"
-}
-EOF
+mkdir -p "$T/vol"
 if [ "$RT" = "$CVISOR" ] && gate install "cvisor install writing daemon.json"; then
-	check install "$CVISOR" install --config-file "$D/daemon.json"
+	docker_config
+	check install "$CVISOR" install --config-file "$DOCKER_CONF"
 	expect_rc "cvisor install --config-file" 0
 else
-	python3 - "$D/daemon.json" "$RT" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["runtimes"] = {"cvisor": {"path": sys.argv[2], "runtimeArgs": []}}
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
+	docker_config cvisor="$RT"
 fi
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["runtimes"]["cvisor"]["path"] == sys.argv[2], d.get("runtimes")
-assert d["data-root"] == sys.argv[3]' "$D/daemon.json" "$RT" "$D/data" ||
+assert d["data-root"] == sys.argv[3]' "$DOCKER_CONF" "$RT" "$T/docker/data" ||
 	bad "daemon.json has no runtime cvisor at $RT, or lost its other keys"
+dockerd_start || { bad "$WHY"; finish; }
 
-$DOCKERD --config-file "$D/daemon.json" >"$D/dockerd.log" 2>&1 &
-DPID=$!
-at_exit "kill $DPID; for _ in \$(seq 100); do kill -0 $DPID || break; sleep 0.1; done; kill -9 $DPID"
-export DOCKER_HOST=unix://$D/docker.sock
-dk() { timeout -k 5 120 $DOCKER "$@"; }
-at_exit "$DOCKER rm -f \$($DOCKER ps -aq)"
-for _ in $(seq 300); do dk version >/dev/null 2>&1 && break; sleep 0.1; done
-dk version >/dev/null 2>&1 || { bad "dockerd did not start: $(tail -n 5 "$D/dockerd.log")"; finish; }
-
-make_rootfs "$T/rootfs"
 make_rootfs_tar "$T/rootfs" "$T/rootfs.tar"
 IMG=localhost/cvisor-busybox
 check import dk import "$T/rootfs.tar" $IMG
@@ -68,8 +39,7 @@ check run run $IMG echo hello
 expect_out "run echo" hello
 if [ "$RT" = "$CVISOR" ]; then
 	check kernel run $IMG uname -r
-	[[ $OUT == *cvisor ]] && good "the container runs on the Sentry" ||
-		bad "uname -r says '$OUT' (status $RC): not cvisor's Sentry; stderr: $ERR"
+	expect_sentry
 fi
 check status run $IMG sh -c 'echo out; exit 7'
 expect_rc "exit status 7" 7

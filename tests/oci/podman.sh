@@ -13,34 +13,10 @@ need_client tmux tmux
 RT=${RUNTIME:-$CVISOR}
 [ "$RT" = "$CVISOR" ] || cvisor_has() { true; }
 
-mkdir -p "$T/conf" "$T/vol"
-cat >"$T/conf/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
-log_driver = "k8s-file"
-netns = "none"
-
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-# podman passes --log and --log-format=json only to runtimes named here
-runtime_supports_json = ["cvisor", "crun", "runc"]
-events_logfile_path = "$T/events.log"
-tmp_dir = "$T/libpod-tmp"
-static_dir = "$T/storage/libpod"
-volume_path = "$T/storage/volumes"
-EOF
-cat >"$T/conf/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$T/storage"
-runroot = "$T/run"
-EOF
-export CONTAINERS_CONF=$T/conf/containers.conf CONTAINERS_STORAGE_CONF=$T/conf/storage.conf
+mkdir -p "$T/vol"
+podman_setup
 pm() { timeout -k 5 120 podman --runtime "$RT" "$@"; }
-at_exit "podman --runtime '$RT' rm -af -t 0; podman system reset -f"
 
-make_rootfs "$T/rootfs"
 make_rootfs_tar "$T/rootfs" "$T/rootfs.tar"
 IMG=localhost/cvisor-busybox
 pm import -q "$T/rootfs.tar" $IMG >/dev/null 2>"$T/import.err" ||
@@ -52,8 +28,7 @@ check run run $IMG echo hello
 expect_out "run echo" hello
 if [ "$RT" = "$CVISOR" ]; then
 	check kernel run $IMG uname -r
-	[[ $OUT == *cvisor ]] && good "the container runs on the Sentry" ||
-		bad "uname -r says '$OUT' (status $RC): not cvisor's Sentry; stderr: $ERR"
+	expect_sentry
 fi
 check status run $IMG sh -c 'echo out; exit 7'
 expect_rc "exit status 7" 7
