@@ -46,7 +46,12 @@ make_rootfs_tar() {
 # What cvisor can do today; other branches add exec, terminals and install.
 cvisor_has() {
 	case $1 in
-	exec | install) "$CVISOR" "$1" --help >/dev/null 2>&1 ;;
+	exec | install)
+		# a command cvisor lacks is "unknown"; one it has may refuse these
+		# args. install gets a file of ours: its default is Docker's own.
+		! "$CVISOR" --root "$T/probe" "$1" --config-file "$T/probe.json" </dev/null 2>&1 |
+			grep -q 'unknown command'
+		;;
 	terminal)
 		# without terminal support create refuses --console-socket outright
 		! "$CVISOR" --root "$T/probe" create --console-socket "$T/none" \
