@@ -26,6 +26,8 @@ d = json.load(open(sys.argv[1]))
 assert d["runtimes"]["cvisor"]["path"] == sys.argv[2], d.get("runtimes")
 assert d["data-root"] == sys.argv[3]' "$DOCKER_CONF" "$RT" "$T/docker/data" ||
 	bad "daemon.json has no runtime cvisor at $RT, or lost its other keys"
+# what a hung client leaves: containers in the runtime's state under exec-root
+at_exit "for d in $T/docker/exec/runtime-*/moby; do for c in \$('$RT' --root \$d list -q); do '$RT' --root \$d delete --force \$c; done; done"
 dockerd_start || { bad "$WHY"; finish; }
 
 cli() { dk "$@"; }

@@ -46,6 +46,9 @@ clients_cleanup() {
 	rm -rf "$T"
 }
 trap clients_cleanup EXIT
+# a test stopped by timeout or ^C cleans up too
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 install_client() {
 	local pkg=$1 b missing=0
@@ -215,7 +218,7 @@ dockerd_start() {
 	local d=$T/docker
 	$DOCKERD --config-file "$DOCKER_CONF" >"$d/dockerd.log" 2>&1 &
 	local pid=$!
-	at_exit "kill $pid; for _ in \$(seq 100); do kill -0 $pid || break; sleep 0.1; done; kill -9 $pid"
+	at_exit "kill $pid; for _ in \$(seq 100); do kill -0 $pid || break; sleep 0.1; done; kill -9 $pid; for p in \$(pgrep -f -- '-address $d/exec/'); do kill \$p; done"
 	export DOCKER_HOST=unix://$d/docker.sock
 	at_exit "$DOCKER rm -f \$($DOCKER ps -aq)"
 	for _ in $(seq 300); do dk version >/dev/null 2>&1 && return 0; sleep 0.1; done
