@@ -1,7 +1,7 @@
 #!/bin/bash
 # Podman drives cvisor in runc's place (`podman --runtime $CVISOR`): output
 # and exit status, -e, -w, -u, a -v bind mount writing to the host,
-# --read-only, exec, stop (SIGTERM; SIGKILL after the timeout), logs and
+# --read-only, --init, exec, stop (SIGTERM; SIGKILL after the timeout), logs and
 # run -it through a pty (tmux). Podman, its configs and its storage live in a
 # temporary directory; the image is a busybox-static root imported from a
 # tarball. RUNTIME=runc (or crun) runs the same checks against another
@@ -35,6 +35,10 @@ expect_out "image unchanged after a write in a container" image-file
 # --read-only: the root refuses writes, /tmp (a tmpfs) takes them.
 check read_only run --read-only $IMG sh -c 'touch /etc/x 2>/dev/null && echo wrote; touch /tmp/y && echo tmp-ok'
 expect_out "--read-only" tmp-ok
+# --init: catatonit as pid 1 reaps the command and passes its status on
+check init run --init $IMG sh -c 'echo init-ok; exit 6'
+expect_rc "--init: exit status" 6
+[ "$OUT" = init-ok ] || bad "--init: output '$OUT'"
 cli_logs_check
 cli_stop_checks
 cli_exec_checks podman
