@@ -217,5 +217,6 @@ fi
 for rt in native cvisor runsc gofer direct; do
 	[ -s "$W/$rt.err" ] && { echo "bench: $rt stderr (last lines):"; tail -n 5 "$W/$rt.err"; } >&2
 done
+[ -n "${NO_CLIENTS:-}" ] || BENCH_OUT=$OUT bench/clients.sh # NO_CLIENTS=1 skips the clients
 echo
 echo "written to $OUT"

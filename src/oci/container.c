@@ -521,14 +521,26 @@ static int wait_gone(pid_t pid, uint64_t start, int timeout_ms)
 	return -1;
 }
 
+/* runc: a forced delete of a container that does not exist, or whose
+ * create died before writing its state, removes what is left and succeeds
+ * (clients call it to clean up after a failed create). */
+static int delete_missing(const char *root, const char *id, struct error **err)
+{
+	if (!err || !*err || (*err)->status != ENOENT)
+		return -1;
+	error_free(*err);
+	*err = NULL;
+	return oci_state_delete(root, id, err);
+}
+
 int oci_container_delete(const char *root, const char *id, bool force, struct error **err)
 {
 	cleanup_close int lock = -1;
 	if (oci_state_lock(root, id, &lock, err) < 0)
-		return -1;
+		return force ? delete_missing(root, id, err) : -1;
 	struct oci_state *st = NULL;
 	if (oci_state_load(root, id, &st, err) < 0)
-		return -1;
+		return force ? delete_missing(root, id, err) : -1;
 	enum oci_status live = oci_state_status(st);
 	int rc = 0;
 	if (live == OCI_STATUS_RUNNING && !force) {

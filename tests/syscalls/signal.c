@@ -380,6 +380,31 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
+/* A child's SIGCHLD, default-ignored but blocked, reaches a signalfd (as
+ * catatonit, an init for containers, waits for its children). */
+TEST(sigchld_signalfd)
+{
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	CHECK_OK(sigprocmask(SIG_BLOCK, &set, &old));
+	int fd = CHECK_OK(signalfd(-1, &set, SFD_CLOEXEC));
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0)
+		_exit(3);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	CHECK_EQ(poll(&p, 1, 5000), 1);
+	struct signalfd_siginfo ssi;
+	CHECK_EQ(read(fd, &ssi, sizeof(ssi)), (ssize_t)sizeof(ssi));
+	CHECK_EQ(ssi.ssi_signo, SIGCHLD);
+	CHECK_EQ(ssi.ssi_pid, pid);
+	CHECK_EQ(ssi.ssi_status, 3);
+	int status;
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	close(fd);
+	CHECK_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+}
+
 TEST(faults)
 {
 	set_handler(SIGSEGV, on_fault, 0);
@@ -651,6 +676,7 @@ int main(void)
 	RUN(sa_restart);
 	RUN(altstack);
 	RUN(sigtimedwait_signalfd);
+	RUN(sigchld_signalfd);
 	RUN(faults);
 	RUN(alarm_pause_itimer);
 	RUN(fp_state);

@@ -126,9 +126,13 @@ int signal_send(struct process *p, struct task *t, const struct linux_siginfo *i
 		drop_sig(&p->pending, SIGBIT(SIGCONT));
 	}
 	if (sig_ignored(p, sig) && sig != SIGKILL) {
-		int blocked = 0;
-		if (t)
-			blocked = !!(t->sigmask & SIGBIT(sig));
+		/* Linux keeps a blocked signal even when ignored: the handler may
+		 * change before it is unblocked, or a signalfd reads it (SIGCHLD
+		 * for catatonit, Podman's --init). Process-directed: blocked by
+		 * a thread. */
+		int blocked = t ? !!(t->sigmask & SIGBIT(sig)) : 0;
+		for (struct task *o = t ? NULL : p->threads; o; o = o->thread_next)
+			blocked |= !!(o->sigmask & SIGBIT(sig));
 		if (!blocked)
 			return 0;
 	}
