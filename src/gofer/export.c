@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,11 +33,15 @@ int gofer_export_open(char *spec, struct gofer_export *e, struct error **err)
 				 spec);
 	}
 	if (S_ISREG(st.st_mode)) {
-		/* Opened now: the file has no parent in the export to reopen it from. */
+		/* Opened now: the file has no parent in the export to reopen it
+		 * from. Reopened through the O_PATH fd, so a source that is a
+		 * symlink (Podman's catatonit) works and both fds are one file. */
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", e->root_fd);
 		int acc = e->readonly ? O_RDONLY : O_RDWR;
-		e->file_fd = open(spec, acc | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+		e->file_fd = open(self, acc | O_CLOEXEC | O_NOCTTY);
 		if (e->file_fd < 0 && acc == O_RDWR && (errno == EACCES || errno == EROFS))
-			e->file_fd = open(spec, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+			e->file_fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (e->file_fd < 0) {
 			int er = errno;
 			close(e->root_fd);
