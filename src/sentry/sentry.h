@@ -34,6 +34,11 @@ struct sentry_config {
 	/* The root's lower layer: 0 hostfs (the default), 1 a Gofer serving /
 	 * read-only over 9P (--file-access=gofer). */
 	int gofer_root;
+	/* With terminal set, the first program's stdio and controlling
+	 * terminal is a sandbox pty bridged to the host terminal tty_fd
+	 * (taken over; an open file of its own, in raw mode). */
+	int terminal;
+	int tty_fd;
 };
 
 /* Returns the exit status of the first program (128+N if killed by N). */
