@@ -35,8 +35,8 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 			detach = true;
 			break;
 		case 'c':
-			return error_set(err, ENOTSUP,
-					 "run: --console-socket is not supported yet");
+			o.console_socket = optarg;
+			break;
 		case 'n':
 		case 'k':
 			break;

@@ -17,6 +17,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "oci/console.h"
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
@@ -101,7 +102,7 @@ static int write_file(const char *path, const char *text)
  * status. Never returns. */
 static void __attribute__((noreturn))
 sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct oci_state *st,
-	     bool own_session)
+	     bool own_session, int tty_fd)
 {
 	if (own_session)
 		setsid();
@@ -135,6 +136,8 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .hostname = s->hostname ? s->hostname : o->id,
 	    .strace = o->strace,
 	    .max_tasks = 512,
+	    .terminal = tty_fd >= 0,
+	    .tty_fd = tty_fd,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg.envp)
@@ -167,9 +170,37 @@ static void kill_wait(pid_t pid)
 	}
 }
 
-/* create's work; *child gets the Sentry's pid. */
+/* The host terminal of a `terminal: true` container, in *fd (-1 if
+ * none); *raw is set when it is the caller's, put in raw mode (settings
+ * in *saved). */
+static int host_terminal(const struct oci_create_opts *o, const struct oci_spec *s, bool foreground,
+			 int *fd, struct termios *saved, bool *raw, struct error **err)
+{
+	*fd = -1;
+	*raw = false;
+	if (!s->process->terminal)
+		return 0;
+	if (o->console_socket) {
+		const struct oci_process *p = s->process;
+		uint16_t rows = p->has_console_size ? (uint16_t)p->console_height : 0;
+		uint16_t cols = p->has_console_size ? (uint16_t)p->console_width : 0;
+		return console_send_pty(o->console_socket, rows, cols, fd, err);
+	}
+	if (!foreground || !isatty(0))
+		return error_set(err, EINVAL,
+				 "`process.terminal` is true: a terminal needs --console-socket "
+				 "(or a foreground run on a terminal)");
+	if (console_take_caller(0, fd, saved, err) < 0)
+		return -1;
+	*raw = true;
+	return 0;
+}
+
+/* create's work; *child gets the Sentry's pid. A foreground run with
+ * `terminal: true` may take the caller's terminal: *raw is then set and
+ * *saved is what to restore when the program ends. */
 static int create(const struct oci_create_opts *o, bool own_session, pid_t *child,
-		  struct error **err)
+		  struct termios *saved, bool *raw, struct error **err)
 {
 	if (oci_id_validate(o->id, err) < 0)
 		return -1;
@@ -185,8 +216,18 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	pid_t pid = -1;
 	bool made_dir = false;
 	cleanup_free char *fifo = NULL, *json = NULL;
+	cleanup_close int tty_fd = -1;
+	*raw = false;
 	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0)
 		goto out;
+	if (host_terminal(o, s, !own_session, &tty_fd, saved, raw, err) < 0) {
+		error_wrap(err, "create `%s`", o->id);
+		goto out;
+	}
+	/* the Sentry leads a session, so the host terminal can be its own
+	 * (window size changes reach it as SIGWINCH) */
+	if (o->console_socket && tty_fd >= 0)
+		own_session = true;
 	if (oci_state_create_dir(o->root, o->id, err) < 0)
 		goto out;
 	made_dir = true;
@@ -205,7 +246,7 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	if (pid == 0) {
 		close(lock);
-		sentry_child(o, s, st, own_session);
+		sentry_child(o, s, st, own_session, tty_fd);
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
@@ -233,6 +274,9 @@ out:
 	if (rc < 0) {
 		if (pid > 0)
 			kill_wait(pid);
+		if (*raw)
+			console_restore(0, saved);
+		*raw = false;
 		if (made_dir)
 			oci_state_delete(o->root, o->id, NULL);
 	}
@@ -246,7 +290,9 @@ out:
 int oci_container_create(const struct oci_create_opts *o, struct error **err)
 {
 	pid_t pid;
-	return create(o, true, &pid, err);
+	struct termios saved;
+	bool raw;
+	return create(o, true, &pid, &saved, &raw, err);
 }
 
 static int load_spec(const struct oci_state *st, struct oci_spec **s, struct error **err)
@@ -347,7 +393,9 @@ static void poststop(const char *root, const char *id)
 int oci_container_run(const struct oci_create_opts *o, bool detach, struct error **err)
 {
 	pid_t pid;
-	if (create(o, detach, &pid, err) < 0)
+	struct termios saved;
+	bool raw;
+	if (create(o, detach, &pid, &saved, &raw, err) < 0)
 		return -1;
 	if (!detach) {
 		forward_to = pid;
@@ -360,6 +408,8 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	}
 	if (oci_container_start(o->root, o->id, err) < 0) {
 		kill_wait(pid);
+		if (raw)
+			console_restore(0, &saved);
 		oci_state_delete(o->root, o->id, NULL);
 		return -1;
 	}
@@ -368,6 +418,8 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (raw)
+		console_restore(0, &saved);
 	forward_to = 0;
 	poststop(o->root, o->id);
 	oci_state_delete(o->root, o->id, NULL);

@@ -24,6 +24,10 @@ struct oci_create_opts {
 	const char *bundle;   /* NULL = the working directory */
 	const char *pid_file; /* NULL = none */
 	bool strace;
+	/* With `process.terminal`: the unix socket that gets the terminal's
+	 * master (see console.h); NULL: a foreground `run` uses the caller's
+	 * terminal, anything else is an error, as with runc. */
+	const char *console_socket;
 };
 
 /* `create`: the container is left `created`, its program held. */
