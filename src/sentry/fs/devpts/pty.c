@@ -26,6 +26,10 @@
 #define TTY_TCSETSF2 0x402C542D
 #define TTY_SPEED    38400
 
+/* At most this many live ptys (Linux's kernel.pty.max is 4096; each pty
+ * here holds ~37 KiB of buffers). */
+#define PTY_MAX 1024
+
 static struct pty *ptys; /* listed: the master is open */
 
 void pty_kill_pgrp(pid_t pgrp, int sig)
@@ -149,6 +153,11 @@ struct pty *pty_new(int *err)
 	int index = 0;
 	for (struct pty *o; (o = pty_next_listed(index)) && o->index == index;)
 		index++;
+	if (index >= PTY_MAX) {
+		free(p);
+		*err = -ENOSPC;
+		return NULL;
+	}
 	p->index = index;
 	p->locked = 1; /* until unlockpt */
 	p->masters = 1;
