@@ -168,46 +168,29 @@ struct file *devpts_bridge_new(int host_fd, int *err)
 	struct pty_bridge *b = calloc(1, sizeof(*b));
 	int wfd = fcntl(host_fd, F_DUPFD_CLOEXEC, 3);
 	int fl = fcntl(host_fd, F_GETFL);
-	if (!b || wfd < 0 || fl < 0 || fcntl(host_fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		*err = b ? -errno : -ENOMEM;
-		free(b);
-		if (wfd >= 0)
-			close(wfd);
-		close(host_fd);
-		return NULL;
+	struct pty *p = NULL;
+	struct file *slave = NULL;
+	*err = -ENOMEM;
+	if (wfd < 0 || fl < 0 || fcntl(host_fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		*err = -errno;
+		goto fail;
 	}
+	if (!b || !(p = pty_new(err)))
+		goto fail;
 	/* a session leader without a terminal (the Sentry of `create`) takes
 	 * the host one, so the host's SIGWINCH reaches it */
 	ioctl(host_fd, TIOCSCTTY, 0);
 	b->rfd = host_fd;
 	b->wfd = wfd;
-	struct pty *p = pty_new(err);
-	if (!p) {
-		close(host_fd);
-		close(wfd);
-		free(b);
-		return NULL;
-	}
 	b->p = p;
 	p->bridge = b;
 	p->locked = 0;
 	host_winsize(b);
 	char name[32];
 	snprintf(name, sizeof(name), "/dev/pts/%d", p->index);
-	struct file *slave = file_anon(p->inode, O_RDWR, name);
-	int e = slave ? pty_open_slave(p, slave, 0) : -ENOMEM;
-	if (e) {
-		if (slave) {
-			slave->ops = NULL;
-			file_put(slave);
-		}
-		pty_master_put(p);
-		close(host_fd);
-		close(wfd);
-		free(b);
-		*err = e;
-		return NULL;
-	}
+	slave = file_anon(p->inode, O_RDWR, name);
+	if (!slave || (*err = pty_open_slave(p, slave, 0)))
+		goto fail;
 	add_notify(&b->host_rq, &b->on_host_r, host_readable, b);
 	add_notify(&b->host_wq, &b->on_host_w, host_writable, b);
 	add_notify(&p->master_rq, &b->on_output, pty_changed, b);
@@ -216,6 +199,18 @@ struct file *devpts_bridge_new(int host_fd, int *err)
 	bridges = b;
 	pump(b);
 	return slave;
+fail:
+	if (slave) {
+		slave->ops = NULL; /* not opened: no slave release */
+		file_put(slave);
+	}
+	if (p)
+		pty_master_put(p);
+	if (wfd >= 0)
+		close(wfd);
+	close(host_fd);
+	free(b);
+	return NULL;
 }
 
 int devpts_bridge_winch(void)
