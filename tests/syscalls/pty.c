@@ -1,8 +1,8 @@
 /* Pseudo-terminals: posix_openpt/grantpt/unlockpt/ptsname, /dev/pts,
  * termios round trips, canonical line editing, echo, input and output
- * mapping, VMIN/VTIME, signals from ISIG to the foreground group,
+ * mapping, flow control, VMIN/VTIME, signals from ISIG to the foreground group,
  * TIOCSWINSZ and SIGWINCH, controlling terminals with setsid and /dev/tty,
- * job control (SIGTTOU with TOSTOP, SIGTTIN), hang-up, O_NONBLOCK, poll
+ * job control (SIGTTOU with TOSTOP, SIGTTIN, orphaned groups), hang-up, O_NONBLOCK, poll
  * and epoll on both ends. Each test that needs a session runs in a child
  * that calls setsid, so the caller's terminal plays no part. */
 #include "harness.h"
@@ -168,6 +168,10 @@ TEST(canonical_editing)
 	CHECK_EQ(read(s, buf, sizeof(buf)), 2);
 	CHECK(memcmp(buf, "e\n", 2) == 0);
 	CHECK_EQ(read(s, buf, sizeof(buf)), 4);
+	/* VLNEXT takes the next character literally */
+	CHECK_EQ(write(m, "a\026\177b\n", 5), 5);
+	CHECK_EQ(read(s, buf, sizeof(buf)), 4);
+	CHECK(memcmp(buf, "a\177b\n", 4) == 0);
 	/* VEOF ends a line without itself; alone it reads as end of file */
 	CHECK_EQ(write(m, "hi\004", 3), 3);
 	CHECK_EQ(read(s, buf, sizeof(buf)), 2);
@@ -212,6 +216,14 @@ TEST(echo_and_output)
 	CHECK_EQ(read_for(m, buf, strlen(want)), strlen(want));
 	CHECK_STR(buf, want);
 	CHECK_EQ(read(s, buf, sizeof(buf)), 3);
+	/* VREPRINT shows the line being edited again */
+	CHECK_EQ(write(m, "xy\022", 3), 3);
+	want = "xy^R\r\nxy";
+	CHECK_EQ(read_for(m, buf, strlen(want)), strlen(want));
+	CHECK_STR(buf, want);
+	CHECK_EQ(write(m, "\n", 1), 1);
+	CHECK_EQ(read(s, buf, sizeof(buf)), 3);
+	CHECK_EQ(read_for(m, buf, 2), 2);
 	/* ECHONL without ECHO */
 	struct termios t;
 	CHECK_OK(tcgetattr(s, &t));
@@ -231,6 +243,41 @@ TEST(echo_and_output)
 	CHECK_EQ(write(s, "y\n", 2), 2);
 	CHECK_EQ(read_for(m, buf, 2), 2);
 	CHECK_STR(buf, "y\n");
+	close(s);
+	close(m);
+}
+
+/* IXON: ^S stops the slave's output until ^Q; neither reaches readers. */
+TEST(flow_control)
+{
+	int m = CHECK_OK(open_master());
+	int s = CHECK_OK(open_slave(m, O_NOCTTY | O_NONBLOCK));
+	char buf[64];
+	CHECK_EQ(write(m, "\023", 1), 1);
+	struct pollfd p = {s, POLLOUT, 0};
+	for (int i = 0; i < 100 && poll(&p, 1, 0) == 1; i++)
+		usleep(10000); /* Linux types input asynchronously */
+	CHECK_EQ(poll(&p, 1, 0), 0);
+	CHECK_ERR(write(s, "out", 3), EAGAIN);
+	CHECK_EQ(write(m, "\021", 1), 1);
+	CHECK_EQ(poll(&p, 1, 1000), 1);
+	CHECK_EQ(write(s, "out", 3), 3);
+	CHECK_EQ(read_for(m, buf, 3), 3);
+	CHECK_STR(buf, "out");
+	/* tcflow does the same from the slave's side */
+	CHECK_OK(tcflow(s, TCOOFF));
+	CHECK_ERR(write(s, "x", 1), EAGAIN);
+	CHECK_OK(tcflow(s, TCOON));
+	CHECK_EQ(write(s, "x", 1), 1);
+	CHECK_EQ(read_for(m, buf, 1), 1);
+	/* the flow characters were not input */
+	struct termios t;
+	CHECK_OK(tcgetattr(s, &t));
+	t.c_lflag &= ~ECHO;
+	CHECK_OK(tcsetattr(s, TCSANOW, &t));
+	CHECK_EQ(write(m, "\023\021z\n", 4), 4);
+	CHECK_EQ(read_for(s, buf, 2), 2);
+	CHECK_STR(buf, "z\n");
 	close(s);
 	close(m);
 }
@@ -470,6 +517,33 @@ static int job_child(void *arg)
 		return 5;
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+	/* an orphaned background group (its parent left) gets EIO instead */
+	int res[2];
+	if (pipe(res) < 0)
+		return 6;
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		pid_t parent = getpid();
+		if (fork() == 0) {
+			while (getppid() == parent)
+				usleep(10000);
+			char c, r = 0;
+			if (read(s, &c, 1) != -1 || errno != EIO)
+				r |= 1;
+			if (write(s, "w", 1) != -1 || errno != EIO)
+				r |= 2;
+			if (write(res[1], &r, 1) != 1)
+				_exit(1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(res[1]);
+	waitpid(pid, &st, 0);
+	char r = 9;
+	if (read(res[0], &r, 1) != 1 || r)
+		return 20 + r;
 	return 0;
 }
 
@@ -532,6 +606,7 @@ int main(void)
 	RUN(termios_round_trip);
 	RUN(canonical_editing);
 	RUN(echo_and_output);
+	RUN(flow_control);
 	RUN(vmin_vtime);
 	RUN(nonblock_poll_epoll);
 	RUN(isig_and_winch);

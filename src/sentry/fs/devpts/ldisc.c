@@ -1,8 +1,9 @@
-/* The line discipline (Linux's n_tty, the parts programs rely on): input
- * mapping (ICRNL, INLCR, IGNCR), signals (ISIG), canonical line editing
- * (VERASE, VWERASE, VKILL, VEOF, VEOL), echo (ECHO, ECHOE, ECHOK, ECHONL,
- * ECHOCTL) and output processing (OPOST, ONLCR, OCRNL). Not done: IXON
- * flow control, VLNEXT, VREPRINT, tab columns when erasing. */
+/* The line discipline (Linux's n_tty, the parts programs rely on): flow
+ * control (IXON, IXANY), signals (ISIG), input mapping (ICRNL, INLCR,
+ * IGNCR), canonical line editing (VERASE, VWERASE, VKILL, VEOF, VEOL,
+ * VLNEXT, VREPRINT), echo (ECHO, ECHOE, ECHOK, ECHONL, ECHOCTL) and output
+ * processing (OPOST, ONLCR, OCRNL), in Linux's order. Not done: VDISCARD,
+ * PARMRK/BRKINT, tab columns when erasing. */
 #include "sentry/fs/devpts/tty.h"
 
 #include <signal.h>
@@ -128,6 +129,21 @@ static int canon_edit(struct pty *p, unsigned char c)
 		}
 		return 1;
 	}
+	if (is_cc(p, VLNEXT, c) && (lf & IEXTEN)) {
+		p->lnext = 1;
+		if ((lf & ECHO) && (lf & ECHOCTL)) {
+			opost(p, '^');
+			opost(p, '\b');
+		}
+		return 1;
+	}
+	if (is_cc(p, VREPRINT, c) && (lf & ECHO) && (lf & IEXTEN)) {
+		echo_char(p, c);
+		opost(p, '\n');
+		for (size_t i = p->in_avail; i < p->in_len; i++)
+			echo_char(p, in_at(p, i));
+		return 1;
+	}
 	if (is_cc(p, VEOF, c)) {
 		if (p->nlines < TTY_IN_SIZE)
 			end_line(p);
@@ -147,34 +163,11 @@ static void isig(struct pty *p, unsigned char c, int sig)
 		pty_kill_pgrp(p->fg_pgrp, sig);
 }
 
-/* One typed character; -1 when the input buffer has no room for it. */
-static int receive_one(struct pty *p, unsigned char c)
+/* Stores c in the input queue with its echo; -1 when there is no room. */
+static int put_char(struct pty *p, unsigned char c, int eol)
 {
-	uint32_t inf = p->tio.c_iflag, lf = p->tio.c_lflag;
-	if (inf & ISTRIP)
-		c &= 0x7f;
-	if (c == '\r') {
-		if (inf & IGNCR)
-			return 0;
-		if (inf & ICRNL)
-			c = '\n';
-	} else if (c == '\n' && (inf & INLCR)) {
-		c = '\r';
-	}
-	if (lf & ISIG) {
-		int sig = is_cc(p, VINTR, c)   ? SIGINT
-			  : is_cc(p, VQUIT, c) ? SIGQUIT
-			  : is_cc(p, VSUSP, c) ? SIGTSTP
-					       : 0;
-		if (sig) {
-			isig(p, c, sig);
-			return 0;
-		}
-	}
+	uint32_t lf = p->tio.c_lflag;
 	int canon = lf & ICANON;
-	if (canon && canon_edit(p, c))
-		return 0;
-	int eol = canon && (c == '\n' || is_cc(p, VEOL, c) || is_cc(p, VEOL2, c));
 	if (p->in_len == TTY_IN_SIZE || (eol && p->nlines == TTY_IN_SIZE)) {
 		/* a full line being edited can never complete: drop, as Linux */
 		return canon && p->in_avail < p->in_len ? 0 : -1;
@@ -189,6 +182,54 @@ static int receive_one(struct pty *p, unsigned char c)
 	else if (!canon)
 		p->in_avail = p->in_len;
 	return 0;
+}
+
+/* One typed character; -1 when the input buffer has no room for it. */
+static int receive_one(struct pty *p, unsigned char c)
+{
+	uint32_t inf = p->tio.c_iflag, lf = p->tio.c_lflag;
+	if (inf & ISTRIP)
+		c &= 0x7f;
+	if (p->lnext) {
+		if (put_char(p, c, 0))
+			return -1;
+		p->lnext = 0;
+		return 0;
+	}
+	if (inf & IXON) {
+		if (is_cc(p, VSTART, c)) {
+			p->stopped = 0;
+			return 0;
+		}
+		if (is_cc(p, VSTOP, c)) {
+			p->stopped = 1;
+			return 0;
+		}
+	}
+	if (lf & ISIG) {
+		int sig = is_cc(p, VINTR, c)   ? SIGINT
+			  : is_cc(p, VQUIT, c) ? SIGQUIT
+			  : is_cc(p, VSUSP, c) ? SIGTSTP
+					       : 0;
+		if (sig) {
+			isig(p, c, sig);
+			return 0;
+		}
+	}
+	if (p->stopped && (inf & IXON) && (inf & IXANY))
+		p->stopped = 0;
+	if (c == '\r') {
+		if (inf & IGNCR)
+			return 0;
+		if (inf & ICRNL)
+			c = '\n';
+	} else if (c == '\n' && (inf & INLCR)) {
+		c = '\r';
+	}
+	int canon = lf & ICANON;
+	if (canon && canon_edit(p, c))
+		return 0;
+	return put_char(p, c, canon && (c == '\n' || is_cc(p, VEOL, c) || is_cc(p, VEOL2, c)));
 }
 
 size_t ldisc_receive(struct pty *p, const unsigned char *buf, size_t len)

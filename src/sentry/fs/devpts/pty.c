@@ -79,10 +79,23 @@ static int pty_wait(struct waitq *q, int64_t deadline)
 	return err == -EINTR ? -ERESTARTSYS : err;
 }
 
+/* A group is orphaned when no member has a parent in another group of
+ * the same session (nobody there could continue it after a stop). */
+static int pgrp_orphaned(pid_t pgrp, pid_t sid)
+{
+	for (struct task *o = all_tasks; o; o = o->all_next) {
+		struct process *p = o->proc, *parent = p->parent;
+		if (o == p->threads && !p->zombie && p->pgid == pgrp && parent &&
+		    parent->pgid != pgrp && parent->sid == sid)
+			return 0;
+	}
+	return 1;
+}
+
 /* Job control for a member of the terminal's session outside its
  * foreground group: SIGTTIN (reads) or SIGTTOU (writes with TOSTOP,
- * settings). Returns 0 to go on, -EIO, or -ERESTARTSYS once signalled.
- * Orphaned process groups are not detected. */
+ * settings). Returns 0 to go on, -EIO (orphaned group, or SIGTTIN
+ * ignored), or -ERESTARTSYS once the group is signalled. */
 static int job_control(struct task *t, struct pty *p, int sig)
 {
 	struct process *pr = t->proc;
@@ -91,6 +104,8 @@ static int job_control(struct task *t, struct pty *p, int sig)
 	int off = pr->sighand->act[sig].handler == (uint64_t)SIG_IGN || (t->sigmask & SIGBIT(sig));
 	if (off)
 		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(pr->pgid, pr->sid))
+		return -EIO;
 	pty_kill_pgrp(pr->pgid, sig);
 	return -ERESTARTSYS;
 }
@@ -222,7 +237,8 @@ static long slave_write(struct file *f, const void *buf, size_t len, int64_t *of
 	}
 	size_t done = 0;
 	while (done < len) {
-		size_t n = ldisc_output(p, (const unsigned char *)buf + done, len - done);
+		size_t n =
+		    p->stopped ? 0 : ldisc_output(p, (const unsigned char *)buf + done, len - done);
 		done += n;
 		if (n)
 			waitq_wake(&p->master_rq, 0);
@@ -249,7 +265,7 @@ static unsigned slave_poll(struct file *f, struct poll_table *pt)
 	unsigned m = 0;
 	if (ldisc_readable(p))
 		m |= POLLIN | POLLRDNORM;
-	if (TTY_OUT_SIZE - p->out_len >= 2)
+	if (TTY_OUT_SIZE - p->out_len >= 2 && !p->stopped)
 		m |= POLLOUT | POLLWRNORM;
 	return m;
 }
@@ -277,10 +293,8 @@ static long master_read(struct file *f, void *buf, size_t len, int64_t *off)
 size_t pty_type(struct pty *p, const unsigned char *buf, size_t len)
 {
 	size_t n = ldisc_receive(p, buf, len);
-	if (n) {
-		waitq_wake(&p->slave_rq, 0);
-		waitq_wake(&p->master_rq, 0);
-	}
+	if (n) /* input, echo, or flow control restarting output */
+		wake_all(p);
 	return n;
 }
 
@@ -479,9 +493,14 @@ static long pty_ioctl(struct task *t, struct pty *p, int master, unsigned cmd, u
 		return flush(t, p, master, arg);
 	case TIOCGETD:
 		return put_int(t, arg, 0 /* N_TTY */);
+	case TCXONC:
+		if (arg == TCOOFF || arg == TCOON) {
+			p->stopped = arg == TCOOFF;
+			wake_all(p);
+		}
+		return arg <= TCION ? 0 : -EINVAL;
 	case TCSBRK:
 	case TCSBRKP:
-	case TCXONC:
 	case TIOCEXCL:
 	case TIOCNXCL:
 		return 0;

@@ -39,6 +39,8 @@ struct pty {
 	int slave_seen; /* a slave was opened once: its last close is a hang-up */
 	int hungup;	/* the master is gone */
 	int listed;	/* in /dev/pts */
+	int stopped;	/* output stopped (IXON VSTOP, TCXONC) */
+	int lnext;	/* the next character is literal (VLNEXT) */
 	pid_t sid;	/* session it is the controlling terminal of; 0 none */
 	pid_t fg_pgrp;	/* foreground process group */
 	struct tty_termios tio;
