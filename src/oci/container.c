@@ -98,6 +98,18 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+/* With a console socket the program's stdio is the terminal: the
+ * caller's stdio (pipes a client waits on for EOF, as containerd's shim
+ * does) is let go, as runc's init does. */
+static void release_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	if (null > 2)
+		close(null);
+}
+
 /* The Sentry process: waits for start, runs the program, records its
  * status. Never returns. */
 static void __attribute__((noreturn))
@@ -106,6 +118,8 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 {
 	if (own_session)
 		setsid();
+	if (tty_fd >= 0 && o->console_socket)
+		release_stdio();
 	cleanup_free char *fifo = state_file(o->root, o->id, "exec.fifo");
 	int fd = fifo ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || write(fd, "0", 1) != 1) {
