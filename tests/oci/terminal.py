@@ -106,8 +106,14 @@ def console(sock_path, cvisor, root, bundle, cid):
     srv.bind(sock_path)
     srv.listen(1)
     cv = [cvisor, "--root", root]
-    r = subprocess.run(cv + ["create", "--bundle", bundle, "--console-socket", sock_path, cid],
-                       stdin=subprocess.DEVNULL, timeout=60)
+    # stdout and stderr are pipes read to their end, as containerd's shim
+    # does: the Sentry must not keep them
+    try:
+        r = subprocess.run(cv + ["create", "--bundle", bundle, "--console-socket", sock_path,
+                                 cid], stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        print("FAIL: create --console-socket kept its stdout/stderr open")
+        sys.exit(1)
     if r.returncode:
         print("FAIL: create --console-socket exited %d" % r.returncode)
         sys.exit(1)
