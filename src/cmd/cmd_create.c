@@ -31,8 +31,8 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 			o.pid_file = optarg;
 			break;
 		case 'c':
-			return error_set(err, ENOTSUP,
-					 "create: --console-socket is not supported yet");
+			o.console_socket = optarg;
+			break;
 		case 'n':
 		case 'k':
 			break;
@@ -41,8 +41,9 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 		}
 	}
 	if (optind != argc - 1)
-		return error_set(err, EINVAL,
-				 "usage: cvisor create [--bundle DIR] [--pid-file F] ID");
+		return error_set(
+		    err, EINVAL,
+		    "usage: cvisor create [--bundle DIR] [--pid-file F] [--console-socket S] ID");
 	o.id = argv[optind];
 	return oci_container_create(&o, err) < 0 ? -1 : 0;
 }

@@ -1,5 +1,9 @@
 /* cvisor do [--] CMD ARGS...: runs a host command in a fresh sandbox whose
- * root is the host's /, read-only, with memory file systems for scratch. */
+ * root is the host's /, read-only, with memory file systems for scratch.
+ * When stdin, stdout and stderr are all the caller's terminal (an
+ * interactive use) the command runs on a sandbox pty bridged to it, with
+ * job control and ^C for its foreground group; --no-tty keeps plain
+ * stdio. Any redirection keeps plain stdio, so output never mixes. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "oci/console.h"
 #include "sentry/sentry.h"
 
 extern char **environ;
@@ -44,12 +49,13 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"hostname", required_argument, 0, 'H'},
 	    {"pids-limit", required_argument, 0, 'p'},
 	    {"test-9p-mount", required_argument, 0, 'T'},
+	    {"no-tty", no_argument, 0, 'N'},
 	    {0, 0, 0, 0},
 	};
 	struct sentry_mount test_mount;
 	struct sentry_config cfg = {
 	    .envp = environ, .hostname = "cvisor", .strace = g->strace, .max_tasks = 512};
-	int c;
+	int c, tty = isatty(0) && isatty(1) && isatty(2);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
@@ -67,6 +73,9 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 			cfg.mounts = &test_mount;
 			cfg.n_mounts = 1;
 			break;
+		case 'N':
+			tty = 0;
+			break;
 		default:
 			return error_set(err, EINVAL, "do: bad option");
 		}
@@ -80,5 +89,14 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 	cfg.readonly_root = cfg.overlay_none;
 	char cwd[PATH_MAX];
 	cfg.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-	return sentry_run(&cfg, err);
+	struct termios saved;
+	if (tty) {
+		if (console_take_caller(0, &cfg.tty_fd, &saved, err) < 0)
+			return error_wrap(err, "do");
+		cfg.terminal = 1;
+	}
+	int rc = sentry_run(&cfg, err);
+	if (tty)
+		console_restore(0, &saved);
+	return rc;
 }

@@ -40,8 +40,8 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 			detach = true;
 			break;
 		case 'c':
-			return error_set(err, ENOTSUP,
-					 "run: --console-socket is not supported yet");
+			o.console_socket = optarg;
+			break;
 		case 'n':
 		case 'k':
 			break;
@@ -51,7 +51,8 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	}
 	if (optind != argc - 1)
 		return error_set(err, EINVAL,
-				 "usage: cvisor run [--bundle DIR] [--pid-file F] [--detach] ID");
+				 "usage: cvisor run [--bundle DIR] [--pid-file F] [--detach] "
+				 "[--console-socket S] ID");
 	o.id = argv[optind];
 	return oci_container_run(&o, detach, err);
 }

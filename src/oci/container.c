@@ -17,6 +17,7 @@
 
 #include "lib/cleanup.h"
 #include "lib/log.h"
+#include "oci/console.h"
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
@@ -134,14 +135,28 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+/* With a console socket the program's stdio is the terminal: the
+ * caller's stdio (pipes a client waits on for EOF, as containerd's shim
+ * does) is let go, as runc's init does. */
+static void release_stdio(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	if (null > 2)
+		close(null);
+}
+
 /* The Sentry process: waits for start, runs the program, records its
  * status. Never returns. */
 static void __attribute__((noreturn))
 sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct oci_state *st,
-	     bool own_session)
+	     bool own_session, int tty_fd)
 {
 	if (own_session)
 		setsid();
+	if (tty_fd >= 0 && o->console_socket)
+		release_stdio();
 	cleanup_free char *fifo = state_file(o->root, o->id, "exec.fifo");
 	int fd = fifo ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -174,6 +189,8 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .max_tasks = 512,
 	    .file_access = o->file_access,
 	    .overlay_none = o->overlay_none,
+	    .terminal = tty_fd >= 0,
+	    .tty_fd = tty_fd,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg.envp)
@@ -223,9 +240,37 @@ static void kill_wait(pid_t pid)
 	}
 }
 
-/* create's work; *child gets the Sentry's pid. */
+/* The host terminal of a `terminal: true` container, in *fd (-1 if
+ * none); *raw is set when it is the caller's, put in raw mode (settings
+ * in *saved). */
+static int host_terminal(const struct oci_create_opts *o, const struct oci_spec *s, bool foreground,
+			 int *fd, struct termios *saved, bool *raw, struct error **err)
+{
+	*fd = -1;
+	*raw = false;
+	if (!s->process->terminal)
+		return 0;
+	if (o->console_socket) {
+		const struct oci_process *p = s->process;
+		uint16_t rows = p->has_console_size ? (uint16_t)p->console_height : 0;
+		uint16_t cols = p->has_console_size ? (uint16_t)p->console_width : 0;
+		return console_send_pty(o->console_socket, rows, cols, fd, err);
+	}
+	if (!foreground || !isatty(0))
+		return error_set(err, EINVAL,
+				 "`process.terminal` is true: a terminal needs --console-socket "
+				 "(or a foreground run on a terminal)");
+	if (console_take_caller(0, fd, saved, err) < 0)
+		return -1;
+	*raw = true;
+	return 0;
+}
+
+/* create's work; *child gets the Sentry's pid. A foreground run with
+ * `terminal: true` may take the caller's terminal: *raw is then set and
+ * *saved is what to restore when the program ends. */
 static int create(const struct oci_create_opts *o, bool own_session, pid_t *child,
-		  struct error **err)
+		  struct termios *saved, bool *raw, struct error **err)
 {
 	if (oci_id_validate(o->id, err) < 0)
 		return -1;
@@ -241,9 +286,19 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	pid_t pid = -1;
 	bool made_dir = false;
 	cleanup_free char *fifo = NULL, *json = NULL;
+	cleanup_close int tty_fd = -1;
+	*raw = false;
 	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0 ||
 	    oci_spec_check(s, o->network, err) < 0)
 		goto out;
+	if (host_terminal(o, s, !own_session, &tty_fd, saved, raw, err) < 0) {
+		error_wrap(err, "create `%s`", o->id);
+		goto out;
+	}
+	/* the Sentry leads a session, so the host terminal can be its own
+	 * (window size changes reach it as SIGWINCH) */
+	if (o->console_socket && tty_fd >= 0)
+		own_session = true;
 	if (oci_state_create_dir(o->root, o->id, err) < 0)
 		goto out;
 	made_dir = true;
@@ -262,7 +317,7 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	if (pid == 0) {
 		close(lock);
-		sentry_child(o, s, st, own_session);
+		sentry_child(o, s, st, own_session, tty_fd);
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
@@ -295,6 +350,9 @@ out:
 		if (pid > 0)
 			kill_wait(pid);
 		cgroup_sandbox_remove(st ? st->cgroup_path : NULL, NULL);
+		if (*raw)
+			console_restore(0, saved);
+		*raw = false;
 		if (made_dir)
 			oci_state_delete(o->root, o->id, NULL);
 	}
@@ -308,7 +366,9 @@ out:
 int oci_container_create(const struct oci_create_opts *o, struct error **err)
 {
 	pid_t pid;
-	return create(o, true, &pid, err);
+	struct termios saved;
+	bool raw;
+	return create(o, true, &pid, &saved, &raw, err);
 }
 
 static int load_spec(const struct oci_state *st, struct oci_spec **s, struct error **err)
@@ -424,7 +484,9 @@ static void poststop(const char *root, const char *id)
 int oci_container_run(const struct oci_create_opts *o, bool detach, struct error **err)
 {
 	pid_t pid;
-	if (create(o, detach, &pid, err) < 0)
+	struct termios saved;
+	bool raw;
+	if (create(o, detach, &pid, &saved, &raw, err) < 0)
 		return -1;
 	if (!detach) {
 		forward_to = pid;
@@ -437,6 +499,8 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	}
 	if (oci_container_start(o->root, o->id, err) < 0) {
 		kill_wait(pid);
+		if (raw)
+			console_restore(0, &saved);
 		oci_state_delete(o->root, o->id, NULL);
 		return -1;
 	}
@@ -445,6 +509,8 @@ int oci_container_run(const struct oci_create_opts *o, bool detach, struct error
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (raw)
+		console_restore(0, &saved);
 	forward_to = 0;
 	remove_cgroup(o->root, o->id);
 	poststop(o->root, o->id);

@@ -28,6 +28,10 @@ struct oci_create_opts {
 	int overlay_none;    /* --overlay=none */
 	bool systemd_cgroup; /* --systemd-cgroup: cgroupsPath is slice:prefix:name */
 	const char *network; /* --network: none, host or sandbox */
+	/* With `process.terminal`: the unix socket that gets the terminal's
+	 * master (see console.h); NULL: a foreground `run` uses the caller's
+	 * terminal, anything else is an error, as with runc. */
+	const char *console_socket;
 };
 
 /* `create`: the container is left `created`, its program held. */

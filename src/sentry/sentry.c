@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "sandbox/sentry_filter.h"
 #include "sentry/fs/dev/chardev.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/gofer/goferfs.h"
 #include "sentry/fs/gofer/launch.h"
@@ -136,6 +137,22 @@ static int mount_point(struct mount *root, const char *path, int want_file, stru
 	*mnt = m;
 	*out = d;
 	return 0;
+}
+
+/* Mounts the sandbox's devpts on /dev/pts (OCI's devpts mount is this one). */
+static int mount_devpts(struct mount *root)
+{
+	struct mount *m;
+	struct dentry *d;
+	int err = mount_point(root, "dev/pts", 0, &m, &d);
+	if (err)
+		return err;
+	struct inode *in = devpts_root();
+	err = in ? vfs_mount_at(m, d, in, "devpts", 2 | 8 /* MS_NOSUID | MS_NOEXEC */) : -ENOMEM;
+	if (in)
+		inode_put(in);
+	dentry_put(d);
+	return err;
 }
 
 /* The file system of one Gofer export: a directory the Gofer donated
@@ -295,6 +312,8 @@ static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct
 	err = mount_tmpfs(m, "dev", 0755, &dev);
 	if (!err)
 		err = devfs_populate(dev);
+	if (!err)
+		err = mount_devpts(m);
 	if (err && err != -ENOENT)
 		return err;
 	/* the host's /proc and /sys must never show through */
@@ -329,6 +348,24 @@ static void plug_stdio(void)
 			}
 		}
 	}
+}
+
+/* With cfg->terminal: the slave of a pty bridged to the host terminal,
+ * as fds 0-2; *tty gets it (borrowed). */
+static int stdio_tty(const struct sentry_config *cfg, struct fd_table *ft, struct file **tty)
+{
+	int e;
+	struct file *slave = devpts_bridge_new(cfg->tty_fd, &e);
+	if (!slave)
+		return e;
+	for (int fd = 0; fd < 3; fd++)
+		if (fdt_install_at(ft, fd, file_get(slave), 0, 1024) < 0) {
+			file_put(slave);
+			return -EMFILE;
+		}
+	*tty = slave;
+	file_put(slave);
+	return 0;
 }
 
 static int stdio_files(struct fd_table *ft)
@@ -444,7 +481,8 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 		free(path);
 	}
 	struct fd_table *files = fdt_new();
-	if (!files || (e = stdio_files(files)))
+	struct file *tty = NULL;
+	if (!files || (e = cfg->terminal ? stdio_tty(cfg, files, &tty) : stdio_files(files)))
 		return error_set(err, files ? -e : ENOMEM, "set up standard files");
 	struct plat_thread *pt;
 	if ((e = plat_as_new(&pt)))
@@ -456,6 +494,8 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	if ((e = task_start_init(pt, mm, files, fs, &pid)))
 		return error_set(err, -e, "create the first task");
 	struct task *t = task_by_tid(pid);
+	if (tty)
+		devpts_set_ctty(tty, t->proc->sid, t->proc->pgid);
 	if (cfg->uid || cfg->gid) {
 		struct creds *c = &t->proc->creds;
 		c->ruid = c->euid = c->suid = c->fsuid = cfg->uid;
@@ -479,6 +519,7 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	if (sentry_filter_install(err) < 0)
 		return -1;
 	sched_run();
+	devpts_bridge_drain();
 	int st = init_exit_status;
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);

@@ -65,6 +65,11 @@ struct sentry_config {
 	 * and linux.readonlyPaths; paths missing in the sandbox are skipped. */
 	char *const *masked_paths, *const *readonly_paths;
 	size_t n_masked_paths, n_readonly_paths;
+	/* With terminal set, the first program's stdio and controlling
+	 * terminal is a sandbox pty bridged to the host terminal tty_fd
+	 * (taken over; an open file of its own, in raw mode). */
+	int terminal;
+	int tty_fd;
 };
 
 #define SENTRY_FILES_GOFER  0

@@ -306,7 +306,8 @@ int vfs_open_dentry(struct mount *mnt, struct dentry *d, int flags, struct file 
 		if (err)
 			return err;
 	}
-	struct file *f = file_new(in, mnt, d, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC));
+	/* O_NOCTTY goes after the open: a terminal's open looks at it */
+	struct file *f = file_new(in, mnt, d, flags & ~(O_CREAT | O_EXCL | O_TRUNC));
 	if (!f)
 		return -ENOMEM;
 	if (in->iops && in->iops->open) {
@@ -317,6 +318,7 @@ int vfs_open_dentry(struct mount *mnt, struct dentry *d, int flags, struct file 
 			return err;
 		}
 	}
+	f->flags &= ~O_NOCTTY;
 	if (!f->ops) {
 		file_put(f);
 		return S_ISFIFO(in->mode) || S_ISSOCK(in->mode) ? -ENXIO : -ENODEV;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "lib/log.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/futex.h"
@@ -120,6 +121,8 @@ static void process_exit(struct process *p)
 		init_exit_status = p->exit_code;
 		kill_sandbox();
 	}
+	if (p->pid == p->sid)
+		devpts_session_end(p->sid);
 	process_reparent_children(p);
 	process_notify_parent(p);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/kernel/ktimer.h"
 
@@ -256,6 +257,8 @@ static void forward_host_signals(void)
 		int sig = forwarded[i];
 		if (!(pending & (1 << sig)))
 			continue;
+		if (sig == SIGWINCH && devpts_bridge_winch())
+			continue; /* the bridged ptys signal their own groups */
 		int to_tty = (sig == SIGINT || sig == SIGQUIT || sig == SIGWINCH) && isatty(0);
 		struct linux_siginfo si = {.si_signo = sig, .si_code = SI_USER};
 		for (struct task *t = all_tasks; t; t = t->all_next) {

@@ -6,7 +6,9 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/host/hostfile.h"
+#include "sentry/kernel/task.h"
 
 static long null_read(struct file *f, void *buf, size_t len, int64_t *off)
 {
@@ -49,6 +51,17 @@ static const struct file_ops full_fops = {
 static const struct file_ops random_fops = {
     .read = random_read, .write = null_write, .llseek = dev_llseek};
 
+/* /dev/tty: the session's controlling terminal; the first program's
+ * session without a sandbox pty has the caller's terminal (if any). */
+static int open_tty(struct file *f)
+{
+	int err = devpts_open_ctty(f);
+	struct task *t = current_task();
+	if (err == -ENXIO && t && t->proc->sid == 1)
+		return hostfile_open_tty(f);
+	return err;
+}
+
 int chardev_open(struct inode *in, struct file *f)
 {
 	switch (in->rdev) {
@@ -66,7 +79,9 @@ int chardev_open(struct inode *in, struct file *f)
 		f->ops = &random_fops;
 		return 0;
 	case MKDEV(5, 0):
-		return hostfile_open_tty(f);
+		return open_tty(f);
+	case MKDEV(5, 2):
+		return devpts_open_ptmx(f);
 	}
 	return -ENXIO;
 }
@@ -78,7 +93,7 @@ int devfs_populate(struct inode *dir)
 		uint64_t dev;
 	} nodes[] = {{"null", MKDEV(1, 3)},   {"zero", MKDEV(1, 5)},	{"full", MKDEV(1, 7)},
 		     {"random", MKDEV(1, 8)}, {"urandom", MKDEV(1, 9)}, {"tty", MKDEV(5, 0)},
-		     {"ptmx", MKDEV(5, 2)} /* opens with ENXIO until devpts exists */};
+		     {"ptmx", MKDEV(5, 2)}};
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		int err = dir->iops->mknod(dir, nodes[i].name, S_IFCHR | 0666, nodes[i].dev);
 		if (err)

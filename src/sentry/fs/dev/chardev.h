@@ -1,6 +1,6 @@
 /* Character devices the Sentry implements itself, selected by device
  * number when a device node is opened: null, zero, full, random, urandom,
- * tty (the caller's terminal). */
+ * tty (the controlling terminal), ptmx (a new pty of devpts). */
 #ifndef CVISOR_SENTRY_FS_DEV_CHARDEV_H
 #define CVISOR_SENTRY_FS_DEV_CHARDEV_H
 
