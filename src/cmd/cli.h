@@ -41,6 +41,10 @@ int cmd_start(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_kill(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_delete(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_wait(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_exec(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_ps(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_pause(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_resume(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];

@@ -26,6 +26,10 @@ const struct command commands[] = {
     {"kill", cmd_kill, "send a signal (default SIGTERM) to a container"},
     {"delete", cmd_delete, "delete a stopped container (--force: any)"},
     {"wait", cmd_wait, "wait for a container to stop; exit with its status"},
+    {"exec", cmd_exec, "run a new process in a running container (runc's flags)"},
+    {"ps", cmd_ps, "list the processes of a container (--format table|json)"},
+    {"pause", cmd_pause, "stop every process of a container until resume"},
+    {"resume", cmd_resume, "let the processes of a paused container go on"},
     {"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
     {NULL, NULL, NULL},
 };

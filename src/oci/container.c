@@ -20,6 +20,8 @@
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
+#include "sentry/control/control.h"
+#include "sentry/control/protocol.h"
 #include "sentry/sentry.h"
 
 static char *state_file(const char *root, const char *id, const char *name)
@@ -97,6 +99,16 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+int oci_write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	cleanup_free char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0 || write_file(tmp, buf) < 0 || rename(tmp, path) < 0)
+		return error_set(err, errno, "--pid-file `%s`", path);
+	return 0;
+}
+
 /* The Sentry process: waits for start, runs the program, records its
  * status. Never returns. */
 static void __attribute__((noreturn))
@@ -105,6 +117,17 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 {
 	if (own_session)
 		setsid();
+	struct error *err = NULL;
+	/* bound before start, so exec finds it as soon as the program runs */
+	cleanup_free char *sock = state_file(o->root, o->id, CONTROL_SOCKET_NAME);
+	int control_fd = sock ? control_listen(sock, &err) : -1;
+	if (control_fd < 0) {
+		char *t = error_text(err);
+		log_warn("%s; exec, ps and pause will not work", t ? t : "control socket");
+		free(t);
+		error_free(err);
+		err = NULL;
+	}
 	cleanup_free char *fifo = state_file(o->root, o->id, "exec.fifo");
 	int fd = fifo ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -112,7 +135,6 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		_exit(127);
 	}
 	close(fd);
-	struct error *err = NULL;
 	st->status = OCI_STATUS_RUNNING;
 	cleanup_free char *json = oci_state_hook_json(st, OCI_STATUS_RUNNING);
 	if (oci_hooks_run(s, OCI_HOOK_START_CONTAINER, json, &err) < 0) {
@@ -135,6 +157,7 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .hostname = s->hostname ? s->hostname : o->id,
 	    .strace = o->strace,
 	    .max_tasks = 512,
+	    .control_fd = control_fd > 0 ? control_fd : 0,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg.envp)
@@ -212,16 +235,8 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	st->status = OCI_STATUS_CREATED;
 	if (oci_state_save(o->root, st, err) < 0)
 		goto out;
-	if (o->pid_file) {
-		char buf[32];
-		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		cleanup_free char *tmp = NULL;
-		if (asprintf(&tmp, "%s.tmp", o->pid_file) < 0 || write_file(tmp, buf) < 0 ||
-		    rename(tmp, o->pid_file) < 0) {
-			error_set(err, errno, "--pid-file `%s`", o->pid_file);
-			goto out;
-		}
-	}
+	if (o->pid_file && oci_write_pid_file(o->pid_file, pid, err) < 0)
+		goto out;
 	json = oci_state_hook_json(st, OCI_STATUS_CREATED);
 	if (oci_hooks_run(s, OCI_HOOK_PRESTART, json, err) < 0 ||
 	    oci_hooks_run(s, OCI_HOOK_CREATE_RUNTIME, json, err) < 0 ||
@@ -410,7 +425,7 @@ int oci_container_kill(const char *root, const char *id, int sig, struct error *
 		return -1;
 	enum oci_status live = oci_state_status(st);
 	int rc = 0;
-	if (live != OCI_STATUS_CREATED && live != OCI_STATUS_RUNNING)
+	if (live != OCI_STATUS_CREATED && live != OCI_STATUS_RUNNING && live != OCI_STATUS_PAUSED)
 		rc = error_set(err, EINVAL, "container `%s` is %s: cannot kill it", id,
 			       oci_status_name(live));
 	else if (kill(st->pid, sig) < 0)
@@ -453,9 +468,9 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 		return -1;
 	enum oci_status live = oci_state_status(st);
 	int rc = 0;
-	if (live == OCI_STATUS_RUNNING && !force) {
-		rc = error_set(err, EBUSY,
-			       "container `%s` is running: stop it first or use --force", id);
+	if ((live == OCI_STATUS_RUNNING || live == OCI_STATUS_PAUSED) && !force) {
+		rc = error_set(err, EBUSY, "container `%s` is %s: stop it first or use --force", id,
+			       oci_status_name(live));
 		goto out;
 	}
 	if (live == OCI_STATUS_CREATED || live == OCI_STATUS_RUNNING || live == OCI_STATUS_PAUSED) {

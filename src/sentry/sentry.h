@@ -34,6 +34,8 @@ struct sentry_config {
 	/* The root's lower layer: 0 hostfs (the default), 1 a Gofer serving /
 	 * read-only over 9P (--file-access=gofer). */
 	int gofer_root;
+	/* The control socket, listening (control_listen()); 0 = none. */
+	int control_fd;
 };
 
 /* Returns the exit status of the first program (128+N if killed by N). */

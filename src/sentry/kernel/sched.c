@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/kernel/ktimer.h"
+#include "sentry/kernel/sched_control.h"
 
 static struct coro sched_ctx;
 static struct task *cur;
@@ -27,6 +28,8 @@ static struct task *runq_head, *runq_tail;
 static struct task *timers; /* blocked tasks with deadlines, unsorted */
 static int epfd = -1, sigfd = -1;
 static int nwatch;
+static int paused;
+void (*sched_hook)(void);
 
 int64_t now_ns(void)
 {
@@ -285,6 +288,8 @@ static int sched_setup(void)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0 ? -errno : 0;
 }
 
+static void wait_host(const struct timespec *tsp);
+
 static void wait_events(void)
 {
 	struct plat_thread *pt;
@@ -311,8 +316,10 @@ static void wait_events(void)
 			run_stop(pt);
 			return;
 		}
-		/* No host thread runs and nothing else can wake a task: the
-		 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
+		if (plat_host_signals)
+			return; /* a host signal (SIGIO) ended the wait: see to it first */
+				/* No host thread runs and nothing else can wake a task: the
+				 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
 	}
 	struct timespec ts, *tsp = NULL;
 	if (deadline) {
@@ -323,6 +330,16 @@ static void wait_events(void)
 		ts.tv_nsec = left % 1000000000LL;
 		tsp = &ts;
 	}
+	wait_host(tsp);
+	fire_timers();
+	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
+}
+
+/* Waits on epoll: stops of host threads (SIGCHLD) and watched host fds. */
+static void wait_host(const struct timespec *tsp)
+{
+	struct plat_thread *pt;
 	struct epoll_event evs[32];
 	int n = epoll_pwait2(epfd, evs, 32, tsp, NULL);
 	for (int i = 0; i < n; i++) {
@@ -340,9 +357,6 @@ static void wait_events(void)
 		waitq_wake(hw->q, 0);
 		free(hw);
 	}
-	fire_timers();
-	itimers_fire(now_ns());
-	ktimers_fire(now_ns());
 }
 
 void task_free(struct task *t);
@@ -355,6 +369,14 @@ void sched_run(void)
 	}
 	while (nr_tasks > 0) {
 		struct task *t;
+		if (sched_hook)
+			sched_hook();
+		if (paused) {
+			if (plat_host_signals)
+				forward_host_signals();
+			wait_host(NULL);
+			continue;
+		}
 		while ((t = runq_pop())) {
 			cur = t;
 			coro_switch(&sched_ctx, &t->coro);
@@ -366,4 +388,22 @@ void sched_run(void)
 			break;
 		wait_events();
 	}
+}
+
+void sched_pause(void)
+{
+	paused = 1;
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		if (t->state == TASK_USER && t->plat)
+			plat_interrupt(t->plat);
+}
+
+void sched_resume(void)
+{
+	paused = 0;
+}
+
+int sched_is_paused(void)
+{
+	return paused;
 }

@@ -1,0 +1,18 @@
+/* What the control server (src/sentry/control/) asks of the scheduler. */
+#ifndef CVISOR_SENTRY_KERNEL_SCHED_CONTROL_H
+#define CVISOR_SENTRY_KERNEL_SCHED_CONTROL_H
+
+/* Called once per scheduler loop, between running tasks and waiting, in
+ * the scheduler's context (no task is current). A host signal that
+ * interrupts the wait (SIGIO from the control socket) brings the loop
+ * round to it. */
+extern void (*sched_hook)(void);
+
+/* pause: no task makes progress until sched_resume(); tasks running
+ * application code are stopped at once. The scheduler still waits on host
+ * events and calls sched_hook. */
+void sched_pause(void);
+void sched_resume(void);
+int sched_is_paused(void);
+
+#endif
