@@ -69,7 +69,7 @@ int control_client_recv(int fd, json_t **reply, struct error **err)
 	if (n < 0)
 		return error_set(err, errno, "control socket: receive");
 	if (n == 0)
-		return error_set(err, EPIPE, "the Sentry closed the control connection");
+		return 2;
 	json_error_t je;
 	json_t *r = json_loadb(buf, (size_t)n, 0, &je);
 	if (!json_is_object(r)) {
@@ -100,6 +100,8 @@ int control_client_call(const char *root, const char *id, json_t *req, json_t **
 	while ((rc = control_client_recv(fd, &r, err)) == 1)
 		;
 	close(fd);
+	if (rc == 2)
+		rc = error_set(err, EPIPE, "container `%s`: the Sentry went away", id);
 	if (rc == 0 && reply)
 		*reply = r;
 	else

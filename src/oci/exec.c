@@ -124,8 +124,14 @@ static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, str
 	return json_pack("{s:s,s:o}", "type", "exec", "process", proc);
 }
 
-static int status_of(json_t *reply)
+/* The status of a wait's reply: recv's result r and the reply. A Sentry
+ * that went away took every process with it, as SIGKILL would. */
+static int status_of(int r, json_t *reply)
 {
+	if (r == 2)
+		return 128 + SIGKILL;
+	if (r < 0)
+		return -1;
 	json_t *sig = json_object_get(reply, "signal");
 	if (json_is_integer(sig))
 		return 128 + (int)json_integer_value(sig);
@@ -169,10 +175,9 @@ static int wait_forwarding(const struct oci_exec_opts *o, int fd, pid_t pid, str
 		if (n < 0 && errno == EINTR)
 			continue;
 		json_t *reply = NULL;
-		if (control_client_recv(fd, &reply, err) == 0) {
-			rc = status_of(reply);
-			json_decref(reply);
-		}
+		int r = control_client_recv(fd, &reply, err);
+		rc = status_of(r, reply);
+		json_decref(reply);
 		break;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -194,7 +199,8 @@ static int detach_waiter(const struct oci_exec_opts *o, int fd, struct error **e
 		int r;
 		while ((r = control_client_recv(fd, &reply, NULL)) == 1)
 			;
-		_exit(r == 0 ? status_of(reply) : 255);
+		r = status_of(r, reply);
+		_exit(r < 0 ? 255 : r);
 	}
 	close(fd);
 	return o->pid_file ? oci_write_pid_file(o->pid_file, w, err) : 0;
@@ -232,6 +238,8 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	json_t *reply = NULL;
 	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)
 		;
+	if (rc == 2)
+		rc = error_set(err, EPIPE, "exec: the Sentry of `%s` went away", o->id);
 	if (fd < 0 || rc < 0)
 		goto out;
 	pid_t pid = (pid_t)json_integer_value(json_object_get(reply, "pid"));

@@ -1,0 +1,78 @@
+#!/bin/bash
+# exec into a running container: exit status, stdin/stdout, env/cwd/user,
+# --process, --detach with --pid-file (the waiter exits with the status),
+# signals to a foreground exec, --tty refused, exec into a stopped one fails.
+. "$(dirname "$0")/lib/busybox_bundle.sh"
+
+config "d['process']['args']=$(args sleep 100); d['process']['env'].append('FROM_CONFIG=yes')"
+cv run --detach --bundle "$bundle" e1 </dev/null >/dev/null 2>"$tmp/err" || fail "run: $(cat "$tmp/err")"
+
+out=$(cv exec e1 echo hello 2>"$tmp/err") || fail "exec echo: $(cat "$tmp/err")"
+[ "$out" = hello ] || fail "exec output '$out'"
+cv exec e1 sh -c 'exit 7'
+[ $? = 7 ] || fail "exec exit status"
+cv exec e1 sh -c 'kill -9 $$'
+[ $? = 137 ] || fail "exec killed by SIGKILL: status not 137"
+out=$(echo piped | cv exec e1 cat) || fail "exec stdin"
+[ "$out" = piped ] || fail "exec stdin/stdout '$out'"
+cv exec e1 sh -c 'echo err >&2' 2>"$tmp/stderr" >/dev/null
+[ "$(cat "$tmp/stderr")" = err ] || fail "exec stderr '$(cat "$tmp/stderr")'"
+
+out=$(cv exec -e FOO=bar --env FROM_CONFIG=changed --cwd /tmp -u 1000:1001 -g 5 e1 \
+	sh -c 'echo $FOO $FROM_CONFIG; pwd; id -u; id -g; id -G') || fail "exec with env/cwd/user"
+[ "$out" = "bar changed
+/tmp
+1000
+1001
+1001 5" ] || fail "env/cwd/user: '$out'"
+out=$(cv exec e1 sh -c 'echo $FROM_CONFIG; pwd; id -u') || fail "exec defaults"
+[ "$out" = "yes
+/
+0" ] || fail "exec takes config.json's env, cwd and user: '$out'"
+cv exec --cwd /nonexistent e1 true 2>"$tmp/err" && fail "exec with a missing cwd succeeded"
+grep -q nonexistent "$tmp/err" || fail "missing cwd error: $(cat "$tmp/err")"
+cv exec e1 /no/such/program 2>"$tmp/err" && fail "exec of a missing program succeeded"
+grep -q 'no/such/program' "$tmp/err" || fail "missing program error: $(cat "$tmp/err")"
+
+# --process FILE
+python3 -c 'import json; print(json.dumps({"args":["sh","-c","echo $P; pwd; exit 4"],"env":["P=fromfile"],"cwd":"/bin","user":{"uid":0,"gid":0}}))' >"$tmp/process.json"
+out=$(cv exec --process "$tmp/process.json" e1)
+rc=$?
+[ "$rc" = 4 ] || fail "--process exit status $rc"
+[ "$out" = "fromfile
+/bin" ] || fail "--process output '$out'"
+
+# --detach --pid-file: the pid is the waiter's, which exits with the status
+# (a subreaper stands in for conmon/containerd-shim, which wait on it).
+python3 - "$CVISOR" "$tmp" <<'PY' || fail "detached exec waiter"
+import ctypes, os, subprocess, sys, time
+cvisor, tmp = sys.argv[1], sys.argv[2]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+t0 = time.time()
+subprocess.run([cvisor, "--root", tmp + "/state", "exec", "--detach", "--pid-file",
+                tmp + "/w.pid", "e1", "sh", "-c", "sleep 1; exit 5"], check=True, timeout=30)
+assert time.time() - t0 < 1, "exec --detach waited for the process"
+pid = int(open(tmp + "/w.pid").read())
+_, st = os.waitpid(pid, 0)
+assert os.WIFEXITED(st) and os.WEXITSTATUS(st) == 5, st
+print("waiter exited with 5")
+PY
+
+# a signal to a foreground exec reaches the process
+"$CVISOR" --root "$tmp/state" exec e1 sh -c 'trap "exit 9" TERM; sleep 10 & wait' &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+[ $? = 9 ] || fail "SIGTERM to a foreground exec did not reach the process"
+
+cv exec --tty e1 true 2>"$tmp/err" && fail "exec --tty accepted"
+grep -q tty "$tmp/err" || fail "--tty error: $(cat "$tmp/err")"
+cv exec e1 2>/dev/null && fail "exec without a command accepted"
+
+cv kill e1 KILL || fail "kill"
+timeout 10 "$CVISOR" --root "$tmp/state" wait e1 >/dev/null
+cv exec e1 true 2>"$tmp/err" && fail "exec into a stopped container succeeded"
+grep -q stopped "$tmp/err" || fail "exec into a stopped container: $(cat "$tmp/err")"
+cv exec nosuch true 2>/dev/null && fail "exec into a missing container succeeded"
+echo "all exec checks passed"
