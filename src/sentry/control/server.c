@@ -1,7 +1,8 @@
 /* The control server's connections; see control.h and protocol.h.
  *
  * Host calls made once the Sentry is confined: accept4, recvmsg, sendmsg,
- * close, epoll_ctl (through sched_watch_fd). Nothing here blocks: the
+ * close, epoll_ctl (through sched_watch_fd), rt_sigreturn (SIGIO's
+ * handler). Nothing here blocks: the
  * listening socket and the connections are non-blocking, a connection
  * whose request has not arrived yet is watched on the scheduler's epoll,
  * and replies are one small packet sent with MSG_DONTWAIT. */
@@ -42,7 +43,6 @@ struct conn {
 static struct conn *conns;
 static int n_conns;
 static int listen_fd = -1;
-static volatile sig_atomic_t io_pending;
 static int conn_ready;
 
 int control_listen(const char *path, struct error **err)
@@ -93,7 +93,9 @@ void control_reply(struct conn *c, json_t *reply)
 	char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
 	json_decref(reply);
 	/* a client that went away or does not read loses its answer */
-	if (text && send(c->fd, text, strlen(text), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+	struct iovec iov = {text, text ? strlen(text) : 0};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (text && sendmsg(c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		log_debug("control: reply: %s", strerror(errno));
 	free(text);
 	conn_close(c);
@@ -264,8 +266,8 @@ static void accept_all(void)
 
 static void hook(void)
 {
-	if (io_pending) {
-		io_pending = 0;
+	if (sched_hook_pending) {
+		sched_hook_pending = 0;
 		accept_all();
 	}
 	while (conn_ready) {
@@ -282,7 +284,7 @@ static void hook(void)
 
 static void on_sigio(int sig)
 {
-	io_pending = 1;
+	sched_hook_pending = 1;
 	plat_host_signals |= 1 << sig; /* ends the scheduler's wait for a stop */
 }
 
@@ -296,7 +298,7 @@ int control_start(int fd, struct error **err)
 	    fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0)
 		return error_set(err, errno, "control socket: SIGIO");
 	sched_hook = hook;
-	io_pending = 1; /* connections made before we ran */
+	sched_hook_pending = 1; /* connections made before we ran */
 	return 0;
 }
 

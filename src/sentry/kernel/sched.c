@@ -30,6 +30,7 @@ static int epfd = -1, sigfd = -1;
 static int nwatch;
 static int paused;
 void (*sched_hook)(void);
+volatile sig_atomic_t sched_hook_pending;
 
 int64_t now_ns(void)
 {
@@ -309,6 +310,8 @@ static void wait_events(void)
 	if (runq_head)
 		return;
 	int64_t deadline = next_deadline();
+	if (sched_hook_pending)
+		return;
 	if (!nwatch && !deadline) {
 		/* Fast path: only host threads can make progress. */
 		pt = plat_wait_stop(1);
@@ -374,7 +377,8 @@ void sched_run(void)
 		if (paused) {
 			if (plat_host_signals)
 				forward_host_signals();
-			wait_host(NULL);
+			if (!sched_hook_pending)
+				wait_host(NULL);
 			continue;
 		}
 		while ((t = runq_pop())) {
@@ -401,9 +405,4 @@ void sched_pause(void)
 void sched_resume(void)
 {
 	paused = 0;
-}
-
-int sched_is_paused(void)
-{
-	return paused;
 }

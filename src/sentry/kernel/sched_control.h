@@ -2,17 +2,21 @@
 #ifndef CVISOR_SENTRY_KERNEL_SCHED_CONTROL_H
 #define CVISOR_SENTRY_KERNEL_SCHED_CONTROL_H
 
+#include <signal.h>
+
 /* Called once per scheduler loop, between running tasks and waiting, in
  * the scheduler's context (no task is current). A host signal that
  * interrupts the wait (SIGIO from the control socket) brings the loop
  * round to it. */
 extern void (*sched_hook)(void);
+/* Set from a signal handler when the hook has work: the scheduler then
+ * does not start a blocking wait (the hook clears it). */
+extern volatile sig_atomic_t sched_hook_pending;
 
 /* pause: no task makes progress until sched_resume(); tasks running
  * application code are stopped at once. The scheduler still waits on host
  * events and calls sched_hook. */
 void sched_pause(void);
 void sched_resume(void);
-int sched_is_paused(void);
 
 #endif
