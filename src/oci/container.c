@@ -119,8 +119,7 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		setsid();
 	struct error *err = NULL;
 	/* bound before start, so exec finds it as soon as the program runs */
-	cleanup_free char *sock = state_file(o->root, o->id, CONTROL_SOCKET_NAME);
-	int control_fd = sock ? control_listen(sock, &err) : -1;
+	int control_fd = control_listen(st->control_socket, &err);
 	if (control_fd < 0) {
 		char *t = error_text(err);
 		log_warn("%s; exec, ps and pause will not work", t ? t : "control socket");
@@ -210,6 +209,10 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	cleanup_free char *fifo = NULL, *json = NULL;
 	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0)
 		goto out;
+	if (!(st->control_socket = state_file(o->root, o->id, CONTROL_SOCKET_NAME))) {
+		error_set(err, ENOMEM, "create `%s`", o->id);
+		goto out;
+	}
 	if (oci_state_create_dir(o->root, o->id, err) < 0)
 		goto out;
 	made_dir = true;

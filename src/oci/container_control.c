@@ -62,9 +62,10 @@ int oci_container_ps(const char *root, const char *id, bool json, FILE *out, str
 	unsigned live = 1u << OCI_STATUS_RUNNING | 1u << OCI_STATUS_PAUSED;
 	if (oci_control_state(root, id, live, "list the processes of", &st, err) < 0)
 		return -1;
-	oci_state_free(st);
 	json_t *reply = NULL;
-	if (control_client_call(root, id, json_pack("{s:s}", "type", "ps"), &reply, err) < 0)
+	int rc = control_client_call(st, json_pack("{s:s}", "type", "ps"), &reply, err);
+	oci_state_free(st);
+	if (rc < 0)
 		return -1;
 	json_t *list = json_object_get(reply, "processes");
 	size_t n = json_array_size(list);
@@ -101,8 +102,8 @@ int oci_container_pause(const char *root, const char *id, bool pause, struct err
 	enum oci_status from = pause ? OCI_STATUS_RUNNING : OCI_STATUS_PAUSED;
 	if (oci_control_state(root, id, 1u << from, pause ? "pause" : "resume", &st, err) < 0)
 		return -1;
-	int rc = control_client_call(
-	    root, id, json_pack("{s:s}", "type", pause ? "pause" : "resume"), NULL, err);
+	int rc = control_client_call(st, json_pack("{s:s}", "type", pause ? "pause" : "resume"),
+				     NULL, err);
 	if (rc == 0) {
 		st->status = pause ? OCI_STATUS_PAUSED : OCI_STATUS_RUNNING;
 		rc = oci_state_save(root, st, err);
@@ -118,13 +119,15 @@ int oci_container_kill_all(const char *root, const char *id, int sig, struct err
 	    1u << OCI_STATUS_CREATED | 1u << OCI_STATUS_RUNNING | 1u << OCI_STATUS_PAUSED;
 	if (oci_control_state(root, id, live, "kill", &st, err) < 0)
 		return -1;
-	enum oci_status s = oci_state_status(st);
-	oci_state_free(st);
+	int rc;
 	/* SIGKILL ends the whole sandbox at once, paused or not; before start
 	 * there is only the held program, which the Sentry's signal reaches */
-	if (sig == SIGKILL || s == OCI_STATUS_CREATED)
-		return oci_container_kill(root, id, sig, err);
-	return control_client_call(
-	    root, id, json_pack("{s:s,s:b,s:i}", "type", "signal", "all", 1, "signal", sig), NULL,
-	    err);
+	if (sig == SIGKILL || oci_state_status(st) == OCI_STATUS_CREATED)
+		rc = oci_container_kill(root, id, sig, err);
+	else
+		rc = control_client_call(
+		    st, json_pack("{s:s,s:b,s:i}", "type", "signal", "all", 1, "signal", sig), NULL,
+		    err);
+	oci_state_free(st);
+	return rc;
 }

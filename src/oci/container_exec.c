@@ -148,7 +148,7 @@ static void on_signal(int sig)
 
 /* Waits for the reply on fd, passing the signals we get on to pid;
  * returns the process's exit status. */
-static int wait_forwarding(const struct oci_exec_opts *o, int fd, pid_t pid, struct error **err)
+static int wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct error **err)
 {
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -168,7 +168,7 @@ static int wait_forwarding(const struct oci_exec_opts *o, int fd, pid_t pid, str
 		pending_sigs = 0;
 		for (int s = 1; s < 32; s++)
 			if (sigs & (1 << s))
-				control_client_call(o->root, o->id,
+				control_client_call(st,
 						    json_pack("{s:s,s:i,s:i}", "type", "signal",
 							      "pid", (int)pid, "signal", s),
 						    NULL, NULL);
@@ -233,7 +233,7 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	int fds[3];
 	for (int i = 0; i < 3; i++)
 		fds[i] = fcntl(i, F_GETFD) >= 0 ? i : null;
-	fd = control_client_send(o->root, o->id, req, fds, 3, err);
+	fd = control_client_send(st, req, fds, 3, err);
 	req = NULL;
 	json_t *reply = NULL;
 	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)
@@ -246,8 +246,8 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	json_decref(reply);
 	close(fd);
 	rc = -1;
-	fd = control_client_send(o->root, o->id, json_pack("{s:s,s:i}", "type", "wait", "pid", pid),
-				 NULL, 0, err);
+	fd = control_client_send(st, json_pack("{s:s,s:i}", "type", "wait", "pid", pid), NULL, 0,
+				 err);
 	if (fd < 0)
 		goto out;
 	if (o->detach) {
@@ -257,7 +257,7 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	}
 	if (o->pid_file && oci_write_pid_file(o->pid_file, getpid(), err) < 0)
 		goto out;
-	rc = wait_forwarding(o, fd, pid, err);
+	rc = wait_forwarding(st, fd, pid, err);
 out:
 	if (fd >= 0)
 		close(fd);

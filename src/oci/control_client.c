@@ -10,19 +10,22 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "oci/state.h"
 #include "sentry/control/protocol.h"
 
-int control_client_send(const char *root, const char *id, json_t *req, const int *fds, int nfds,
+int control_client_send(const struct oci_state *st, json_t *req, const int *fds, int nfds,
 			struct error **err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int n =
-	    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s/%s", root, id, CONTROL_SOCKET_NAME);
+	const char *id = st->id;
+	int n = st->control_socket
+		    ? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", st->control_socket)
+		    : -1;
 	json_object_set_new(req, "version", json_integer(CONTROL_VERSION));
 	cleanup_free char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
-		return error_set(err, ENAMETOOLONG, "container `%s`: control socket path", id);
+		return error_set(err, ENAMETOOLONG, "container `%s`: no usable control socket", id);
 	if (!text || strlen(text) > CONTROL_MAX_MSG)
 		return error_set(err, EMSGSIZE, "container `%s`: request too large", id);
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -89,10 +92,9 @@ int control_client_recv(int fd, json_t **reply, struct error **err)
 	return 0;
 }
 
-int control_client_call(const char *root, const char *id, json_t *req, json_t **reply,
-			struct error **err)
+int control_client_call(const struct oci_state *st, json_t *req, json_t **reply, struct error **err)
 {
-	int fd = control_client_send(root, id, req, NULL, 0, err);
+	int fd = control_client_send(st, req, NULL, 0, err);
 	if (fd < 0)
 		return -1;
 	json_t *r = NULL;
@@ -101,7 +103,7 @@ int control_client_call(const char *root, const char *id, json_t *req, json_t **
 		;
 	close(fd);
 	if (rc == 2)
-		rc = error_set(err, EPIPE, "container `%s`: the Sentry went away", id);
+		rc = error_set(err, EPIPE, "container `%s`: the Sentry went away", st->id);
 	if (rc == 0 && reply)
 		*reply = r;
 	else
