@@ -319,10 +319,11 @@ static void wait_events(void)
 			run_stop(pt);
 			return;
 		}
+		/* A host signal (SIGIO) ended the wait: see to it first. */
 		if (plat_host_signals)
-			return; /* a host signal (SIGIO) ended the wait: see to it first */
-				/* No host thread runs and nothing else can wake a task: the
-				 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
+			return;
+		/* No host thread runs and nothing else can wake a task: the
+		 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
 	}
 	struct timespec ts, *tsp = NULL;
 	if (deadline) {
