@@ -298,6 +298,7 @@ int control_start(int fd, struct error **err)
 	    fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0)
 		return error_set(err, errno, "control socket: SIGIO");
 	sched_hook = hook;
+	sched_hook_fd = fd;
 	sched_hook_pending = 1; /* connections made before we ran */
 	return 0;
 }
@@ -315,4 +316,5 @@ void control_stop(void)
 			conn_close(c);
 	}
 	sched_hook = NULL;
+	sched_hook_fd = -1;
 }

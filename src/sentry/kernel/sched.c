@@ -31,6 +31,7 @@ static int nwatch;
 static int paused;
 void (*sched_hook)(void);
 volatile sig_atomic_t sched_hook_pending;
+int sched_hook_fd = -1;
 
 int64_t now_ns(void)
 {
@@ -286,7 +287,13 @@ static int sched_setup(void)
 	if (sigfd < 0 || epfd < 0)
 		return -errno;
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0 ? -errno : 0;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0)
+		return -errno;
+	/* level-triggered and not counted in nwatch: the fast path stays */
+	struct epoll_event hev = {.events = EPOLLIN, .data.ptr = &sched_hook_fd};
+	if (sched_hook_fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, sched_hook_fd, &hev) < 0)
+		return -errno;
+	return 0;
 }
 
 static void wait_host(const struct timespec *tsp);
@@ -348,6 +355,10 @@ static void wait_host(const struct timespec *tsp)
 	int n = epoll_pwait2(epfd, evs, 32, tsp, NULL);
 	for (int i = 0; i < n; i++) {
 		struct hostwatch *hw = evs[i].data.ptr;
+		if (hw == (void *)&sched_hook_fd) {
+			sched_hook_pending = 1;
+			continue;
+		}
 		if (!hw) {
 			struct signalfd_siginfo si;
 			while (read(sigfd, &si, sizeof(si)) > 0)

@@ -12,6 +12,11 @@ extern void (*sched_hook)(void);
 /* Set from a signal handler when the hook has work: the scheduler then
  * does not start a blocking wait (the hook clears it). */
 extern volatile sig_atomic_t sched_hook_pending;
+/* A host fd (the control socket) whose readiness also sets
+ * sched_hook_pending when the scheduler waits on epoll, so a SIGIO that
+ * came just before the wait is not missed there; -1 = none. Set before
+ * sched_run(). */
+extern int sched_hook_fd;
 
 /* pause: no task makes progress until sched_resume(); tasks running
  * application code are stopped at once. The scheduler still waits on host
