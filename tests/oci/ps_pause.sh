@@ -15,8 +15,8 @@ sleep 0.5
 
 cv ps p1 >"$tmp/ps" || fail "ps"
 head -n1 "$tmp/ps" | grep -q '^UID *PID *PPID *C *STIME *TIME *CMD$' || fail "ps header: $(head -n1 "$tmp/ps")"
-grep -Eq '^root +1 +0 .* sh$' "$tmp/ps" || fail "ps has no init: $(cat "$tmp/ps")"
-grep -Eq '^root +[0-9]+ +0 .* sleep$' "$tmp/ps" || fail "ps has no exec'd sleep: $(cat "$tmp/ps")"
+grep -Eq '^root +1 +0 .* sh -c trap' "$tmp/ps" || fail "ps has no init: $(cat "$tmp/ps")"
+grep -Eq '^root +[0-9]+ +0 .* sleep 100$' "$tmp/ps" || fail "ps has no exec'd sleep: $(cat "$tmp/ps")"
 cv ps --format json p1 >"$tmp/ps.json" || fail "ps --format json"
 python3 - "$tmp/ps.json" <<'PY' || fail "ps json: $(cat "$tmp/ps.json")"
 import json, sys
@@ -44,7 +44,7 @@ c=$(lines)
 cv resume p1 2>/dev/null && fail "resume of a running container accepted"
 
 # kill --all: every process, not only init (which ignores SIGTERM here)
-sleeper=$(awk '$NF == "sleep" && $3 == 0 { print $2 }' "$tmp/ps")
+sleeper=$(awk '$(NF-1) == "sleep" && $NF == 100 && $3 == 0 { print $2 }' "$tmp/ps")
 [ -n "$sleeper" ] || fail "no exec'd sleep pid in ps"
 cv kill --all p1 TERM || fail "kill --all TERM"
 sleep 0.5

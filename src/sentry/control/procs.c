@@ -8,6 +8,7 @@
 
 #include "sentry/control/control.h"
 #include "sentry/kernel/task.h"
+#include "sentry/mm/mm.h"
 
 json_t *control_status_json(int st)
 {
@@ -48,6 +49,29 @@ void control_signal(struct conn *c, json_t *req)
 		control_reply(c, json_object());
 }
 
+/* The command line (argv joined by spaces, at most 4 KiB) or, when its
+ * memory cannot be read, the command name. */
+static json_t *cmdline(struct task *t)
+{
+	char buf[4096];
+	long n = 0;
+	if (t->mm && t->plat && t->mm->arg_end > t->mm->arg_start) {
+		uint64_t len = t->mm->arg_end - t->mm->arg_start;
+		n = plat_read(t->plat->as, t->mm->arg_start, buf,
+			      len < sizeof(buf) ? (size_t)len : sizeof(buf));
+	}
+	json_t *s = NULL;
+	if (n > 0) {
+		while (n > 0 && buf[n - 1] == 0)
+			n--;
+		for (long i = 0; i < n; i++)
+			if (buf[i] == 0)
+				buf[i] = ' ';
+		s = n > 0 ? json_stringn(buf, (size_t)n) : NULL; /* NULL if not UTF-8 */
+	}
+	return s ? s : json_stringn(t->comm, strnlen(t->comm, sizeof(t->comm)));
+}
+
 void control_ps(struct conn *c)
 {
 	json_t *list = json_array();
@@ -58,12 +82,11 @@ void control_ps(struct conn *c)
 	for_each_process(p, t)
 	{
 		int64_t start = wall.tv_sec - (now - p->start_ns) / 1000000000LL;
-		json_array_append_new(list,
-				      json_pack("{s:i,s:i,s:i,s:I,s:I,s:s#}", "pid", (int)p->pid,
-						"ppid", p->parent ? (int)p->parent->pid : 0, "uid",
-						(int)p->creds.ruid, "start", (json_int_t)start,
-						"cpu_ns", (json_int_t)process_cpu_ns(p), "cmd",
-						t->comm, strnlen(t->comm, sizeof(t->comm))));
+		json_array_append_new(
+		    list, json_pack("{s:i,s:i,s:i,s:I,s:I,s:o}", "pid", (int)p->pid, "ppid",
+				    p->parent ? (int)p->parent->pid : 0, "uid", (int)p->creds.ruid,
+				    "start", (json_int_t)start, "cpu_ns",
+				    (json_int_t)process_cpu_ns(p), "cmd", cmdline(t)));
 	}
 	control_reply(c, json_pack("{s:o}", "processes", list));
 }
