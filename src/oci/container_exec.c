@@ -113,6 +113,9 @@ static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, str
 	    strv_json(p->env), "cwd", o->cwd ? o->cwd : (p->cwd ? p->cwd : "/"), "user", "uid",
 	    (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid, "additionalGids", gids,
 	    "noNewPrivileges", o->no_new_privs || p->no_new_privileges);
+	if (proc && p->user.has_umask)
+		json_object_set_new(json_object_get(proc, "user"), "umask",
+				    json_integer(p->user.umask));
 	if (proc && p->has_caps)
 		json_object_set_new(proc, "caps",
 				    json_pack("{s:I,s:I,s:I}", "effective",

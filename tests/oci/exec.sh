@@ -35,12 +35,13 @@ cv exec e1 /no/such/program 2>"$tmp/err" && fail "exec of a missing program succ
 grep -q 'no/such/program' "$tmp/err" || fail "missing program error: $(cat "$tmp/err")"
 
 # --process FILE
-python3 -c 'import json; print(json.dumps({"args":["sh","-c","echo $P; pwd; exit 4"],"env":["P=fromfile"],"cwd":"/bin","user":{"uid":0,"gid":0}}))' >"$tmp/process.json"
+python3 -c 'import json; print(json.dumps({"args":["sh","-c","echo $P; pwd; umask; exit 4"],"env":["P=fromfile"],"cwd":"/bin","user":{"uid":0,"gid":0,"umask":63}}))' >"$tmp/process.json"
 out=$(cv exec --process "$tmp/process.json" e1)
 rc=$?
 [ "$rc" = 4 ] || fail "--process exit status $rc"
 [ "$out" = "fromfile
-/bin" ] || fail "--process output '$out'"
+/bin
+0077" ] || fail "--process output '$out'"
 
 # --detach --pid-file: the pid is the waiter's, which exits with the status
 # (a subreaper stands in for conmon/containerd-shim, which wait on it).

@@ -175,15 +175,18 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 	json_t *proc = NULL, *user = NULL, *groups = NULL, *caps = NULL;
 	char **args = NULL, **env = NULL, *cwd = NULL;
 	size_t nargs = 0, nenv = 0;
-	uint64_t uid = 0, gid = 0;
+	uint64_t uid = 0, gid = 0, umask = 022;
+	bool has_umask = false;
 	if (oj_object(req, "", "process", &proc, &err) < 0 || !proc ||
 	    oj_strv(proc, "process", "args", &args, &nargs, &err) < 0 ||
 	    oj_strv(proc, "process", "env", &env, &nenv, &err) < 0 ||
 	    oj_string(proc, "process", "cwd", false, &cwd, &err) < 0 ||
 	    oj_object(proc, "process", "user", &user, &err) < 0 ||
-	    (user && (oj_uint64(user, "process.user", "uid", UINT32_MAX, &uid, NULL, &err) < 0 ||
-		      oj_uint64(user, "process.user", "gid", UINT32_MAX, &gid, NULL, &err) < 0 ||
-		      oj_array(user, "process.user", "additionalGids", &groups, &err) < 0)) ||
+	    (user &&
+	     (oj_uint64(user, "process.user", "uid", UINT32_MAX, &uid, NULL, &err) < 0 ||
+	      oj_uint64(user, "process.user", "gid", UINT32_MAX, &gid, NULL, &err) < 0 ||
+	      oj_array(user, "process.user", "additionalGids", &groups, &err) < 0 ||
+	      oj_uint64(user, "process.user", "umask", 0777, &umask, &has_umask, &err) < 0)) ||
 	    oj_object(proc, "process", "caps", &caps, &err) < 0) {
 		char *text = error_text(err);
 		control_reply_error(c, EINVAL, "%s", text ? text : "bad `process`");
@@ -202,6 +205,8 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 		goto out;
 	}
 	set_creds(&t->proc->creds, uid, gid, groups, caps);
+	if (has_umask)
+		t->fs->umask = (uint32_t)umask;
 	long r = 0;
 	if (cwd) {
 		struct walk_result w;

@@ -8,7 +8,8 @@
  * (a sentence) and "errno".
  *
  * Requests:
- *   exec    {"process": {args, env, cwd, uid, gid, additionalGids,
+ *   exec    {"process": {args, env, cwd, user: {uid, gid, additionalGids,
+ *            umask},
  *            caps: {effective, permitted, inheritable} (bit masks),
  *            noNewPrivileges}} with up to CONTROL_MAX_FDS host fds
  *            (SCM_RIGHTS) that become the process's fds 0, 1, 2.
