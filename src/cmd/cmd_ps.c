@@ -1,4 +1,5 @@
-/* cvisor ps [--format table|json] ID: the processes of a container. */
+/* cvisor ps [--format table|json] ID [PS-OPTIONS]: the processes of a
+ * container. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,8 +22,9 @@ int cmd_ps(struct cli_globals *g, int argc, char **argv, struct error **err)
 			return error_set(err, EINVAL, "ps: --format table|json");
 		json = strcmp(optarg, "json") == 0;
 	}
-	/* runc passes what follows the id to ps(1); there is no ps(1) here */
-	if (optind != argc - 1)
+	/* runc passes what follows the id to ps(1); there is no ps(1) here, so
+	 * those options are ignored */
+	if (optind >= argc)
 		return error_set(err, EINVAL,
 				 "usage: cvisor ps [--format table|json] CONTAINER-ID");
 	return oci_container_ps(g->root, argv[optind], json, stdout, err) < 0 ? -1 : 0;
