@@ -71,7 +71,18 @@ cv exec --tty e1 true 2>"$tmp/err" && fail "exec --tty accepted"
 grep -q tty "$tmp/err" || fail "--tty error: $(cat "$tmp/err")"
 cv exec e1 2>/dev/null && fail "exec without a command accepted"
 
-cv kill e1 KILL || fail "kill"
+# the container dies under a detached exec: its waiter exits 137
+python3 - "$CVISOR" "$tmp" <<'PY' || fail "waiter of an exec whose container was killed"
+import ctypes, os, subprocess, sys
+cvisor, tmp = sys.argv[1], sys.argv[2]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+cv = [cvisor, "--root", tmp + "/state"]
+subprocess.run(cv + ["exec", "-d", "--pid-file", tmp + "/w2.pid", "e1", "sleep", "100"],
+               check=True, timeout=30)
+subprocess.run(cv + ["kill", "e1", "KILL"], check=True, timeout=30)
+_, st = os.waitpid(int(open(tmp + "/w2.pid").read()), 0)
+assert os.WIFEXITED(st) and os.WEXITSTATUS(st) == 137, st
+PY
 timeout 10 "$CVISOR" --root "$tmp/state" wait e1 >/dev/null
 cv exec e1 true 2>"$tmp/err" && fail "exec into a stopped container succeeded"
 grep -q stopped "$tmp/err" || fail "exec into a stopped container: $(cat "$tmp/err")"
