@@ -16,23 +16,24 @@
 int control_client_send(const struct oci_state *st, json_t *req, const int *fds, int nfds,
 			struct error **err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	const char *id = st->id;
-	int n = st->control_socket
-		    ? snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", st->control_socket)
-		    : -1;
 	json_object_set_new(req, "version", json_integer(CONTROL_VERSION));
 	cleanup_free char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
-		return error_set(err, ENAMETOOLONG, "container `%s`: no usable control socket", id);
+	if (!st->control_socket)
+		return error_set(err, ENOENT, "container `%s`: no control socket recorded", id);
 	if (!text || strlen(text) > CONTROL_MAX_MSG)
 		return error_set(err, EMSGSIZE, "container `%s`: request too large", id);
+	struct sockaddr_un sa;
+	cleanup_close int dirfd = -1;
+	int e = control_sockaddr(st->control_socket, &sa, &dirfd);
+	if (e)
+		return error_set(err, -e, "container `%s`: control socket", id);
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return error_set(err, errno, "control socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
+		e = errno;
 		close(fd);
 		return error_set(err, e, "container `%s`: connect to its Sentry", id);
 	}

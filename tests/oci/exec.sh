@@ -71,6 +71,19 @@ cv exec --tty e1 true 2>"$tmp/err" && fail "exec --tty accepted"
 grep -q tty "$tmp/err" || fail "--tty error: $(cat "$tmp/err")"
 cv exec e1 2>/dev/null && fail "exec without a command accepted"
 
+# a state root and id too long for a unix socket path (Docker's are)
+long=$tmp/state-$(printf 'x%.0s' $(seq 30))
+lid=$(printf '%064d' 7)
+cvl() { timeout 60 "$CVISOR" --root "$long" "$@"; }
+trap 'cvl delete --force $lid >/dev/null 2>&1; cleanup' EXIT
+cvl run --detach --bundle "$bundle" "$lid" </dev/null >/dev/null 2>"$tmp/err" || fail "run under a long root: $(cat "$tmp/err")"
+sock=$long/$lid/control.sock
+[ ${#sock} -gt 108 ] && [ -S "$sock" ] || fail "no control socket at a path over 108 bytes: $sock"
+out=$(cvl exec "$lid" echo long 2>"$tmp/err") || fail "exec under a long root: $(cat "$tmp/err")"
+[ "$out" = long ] || fail "exec under a long root: '$out'"
+cvl ps "$lid" >/dev/null || fail "ps under a long root"
+cvl delete --force "$lid" || fail "delete under a long root"
+
 # the container dies under a detached exec: its waiter exits 137
 python3 - "$CVISOR" "$tmp" <<'PY' || fail "waiter of an exec whose container was killed"
 import ctypes, os, subprocess, sys

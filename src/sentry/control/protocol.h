@@ -28,4 +28,11 @@
 #define CONTROL_MAX_MSG	    (64 * 1024)
 #define CONTROL_MAX_FDS	    3
 
+struct sockaddr_un;
+/* The address of the socket at path for bind or connect: path itself, or
+ * when it does not fit in sun_path, /proc/self/fd/N/NAME with N an O_PATH
+ * fd of its directory, which *dirfd receives (-1 if none) and the caller
+ * closes after the bind or connect. Returns 0 or -errno. */
+int control_sockaddr(const char *path, struct sockaddr_un *sa, int *dirfd);
+
 #endif

@@ -47,21 +47,29 @@ static int conn_ready;
 
 int control_listen(const char *path, struct error **err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return error_set(err, ENAMETOOLONG, "control socket `%s`", path);
-	strcpy(sa.sun_path, path);
+	struct sockaddr_un sa;
+	int dirfd, e = control_sockaddr(path, &sa, &dirfd);
+	if (e)
+		return error_set(err, -e, "control socket `%s`", path);
 	int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s < 0)
-		return error_set(err, errno, "control socket");
+	if (s < 0) {
+		e = errno;
+		if (dirfd >= 0)
+			close(dirfd);
+		return error_set(err, e, "control socket");
+	}
 	int fd = fcntl(s, F_DUPFD_CLOEXEC, 3); /* 0-2 may be closed: keep off them */
 	close(s);
 	unlink(path);
 	mode_t old = umask(0177);
 	int r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (r == 0)
+		r = listen(fd, 64);
+	e = errno;
 	umask(old);
-	if (r < 0 || listen(fd, 64) < 0) {
-		int e = errno;
+	if (dirfd >= 0)
+		close(dirfd);
+	if (r < 0) {
 		if (fd >= 0)
 			close(fd);
 		return error_set(err, e, "control socket `%s`", path);
