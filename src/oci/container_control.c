@@ -11,7 +11,7 @@
 
 #include "lib/cleanup.h"
 #include "oci/container.h"
-#include "oci/control_client.h"
+#include "oci/container_client.h"
 #include "oci/state.h"
 
 int oci_control_state(const char *root, const char *id, unsigned mask, const char *what,

@@ -15,7 +15,7 @@
 #include "lib/cleanup.h"
 #include "oci/container.h"
 #include "oci/container_control.h"
-#include "oci/control_client.h"
+#include "oci/container_client.h"
 #include "oci/spec.h"
 #include "oci/state.h"
 

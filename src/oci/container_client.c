@@ -1,5 +1,5 @@
-/* The CLI's side of the control socket; see control_client.h. */
-#include "oci/control_client.h"
+/* The CLI's side of the control socket; see container_client.h. */
+#include "oci/container_client.h"
 
 #include <errno.h>
 #include <stdio.h>

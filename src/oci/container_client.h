@@ -1,7 +1,7 @@
 /* The CLI's side of the Sentry's control socket (src/sentry/control/
  * protocol.h has the messages). */
-#ifndef CVISOR_OCI_CONTROL_CLIENT_H
-#define CVISOR_OCI_CONTROL_CLIENT_H
+#ifndef CVISOR_OCI_CONTAINER_CLIENT_H
+#define CVISOR_OCI_CONTAINER_CLIENT_H
 
 #include <jansson.h>
 
