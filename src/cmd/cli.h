@@ -45,6 +45,10 @@ int cmd_events(struct cli_globals *g, int argc, char **argv, struct error **err)
 int cmd_update(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_install(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_uninstall(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_exec(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_ps(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_pause(struct cli_globals *g, int argc, char **argv, struct error **err);
+int cmd_resume(struct cli_globals *g, int argc, char **argv, struct error **err);
 int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err);
 
 extern const struct command commands[];

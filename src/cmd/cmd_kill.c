@@ -1,5 +1,6 @@
-/* cvisor kill ID [SIGNAL]: signals the Sentry, which passes the signal on to
- * the container's first process. SIGNAL is a name or number (SIGTERM). */
+/* cvisor kill [--all] ID [SIGNAL]: signals the Sentry, which passes the
+ * signal on to the container's first process (--all: to every process).
+ * SIGNAL is a name or number (SIGTERM). */
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 
 #include "cmd/cli.h"
 #include "oci/container.h"
+#include "oci/container_control.h"
 
 int cmd_kill(struct cli_globals *g, int argc, char **argv, struct error **err)
 {
@@ -15,14 +17,19 @@ int cmd_kill(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {0, 0, 0, 0},
 	};
 	int c;
+	bool all = false;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1)
-		if (c != 'a') /* --all: the Sentry holds every process anyway */
+	while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+		if (c != 'a')
 			return error_set(err, EINVAL, "kill: bad option");
+		all = true;
+	}
 	if (optind != argc - 1 && optind != argc - 2)
 		return error_set(err, EINVAL, "usage: cvisor kill CONTAINER-ID [SIGNAL]");
 	int sig = SIGTERM;
 	if (optind == argc - 2 && (sig = oci_signal_from_name(argv[optind + 1])) < 0)
 		return error_set(err, EINVAL, "kill: unknown signal `%s`", argv[optind + 1]);
+	if (all)
+		return oci_container_kill_all(g->root, argv[optind], sig, err) < 0 ? -1 : 0;
 	return oci_container_kill(g->root, argv[optind], sig, err) < 0 ? -1 : 0;
 }

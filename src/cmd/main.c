@@ -30,6 +30,10 @@ const struct command commands[] = {
     {"update", cmd_update, "change the resources of a container (-r FILE|-, --memory, ...)"},
     {"install", cmd_install, "register cvisor in Docker's daemon.json (-- RUNTIME-ARGS)"},
     {"uninstall", cmd_uninstall, "remove cvisor from Docker's daemon.json"},
+    {"exec", cmd_exec, "run a new process in a running container (runc's flags)"},
+    {"ps", cmd_ps, "list the processes of a container (--format table|json)"},
+    {"pause", cmd_pause, "stop every process of a container until resume"},
+    {"resume", cmd_resume, "let the processes of a paused container go on"},
     {"gofer", cmd_gofer, "internal: serve container files over 9P", 1},
     {NULL, NULL, NULL},
 };

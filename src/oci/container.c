@@ -22,6 +22,8 @@
 #include "oci/spec.h"
 #include "oci/state.h"
 #include "sandbox/cgroup.h"
+#include "sentry/control/control.h"
+#include "sentry/control/protocol.h"
 #include "sentry/sentry.h"
 
 static char *state_file(const char *root, const char *id, const char *name)
@@ -147,6 +149,16 @@ static void release_stdio(void)
 		close(null);
 }
 
+int oci_write_pid_file(const char *path, pid_t pid, struct error **err)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	cleanup_free char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0 || write_file(tmp, buf) < 0 || rename(tmp, path) < 0)
+		return error_set(err, errno, "--pid-file `%s`", path);
+	return 0;
+}
+
 /* The Sentry process: waits for start, runs the program, records its
  * status. Never returns. */
 static void __attribute__((noreturn))
@@ -157,6 +169,16 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		setsid();
 	if (tty_fd >= 0 && o->console_socket)
 		release_stdio();
+	struct error *err = NULL;
+	/* bound before start, so exec finds it as soon as the program runs */
+	int control_fd = control_listen(st->control_socket, &err);
+	if (control_fd < 0) {
+		char *t = error_text(err);
+		log_warn("%s; exec, ps and pause will not work", t ? t : "control socket");
+		free(t);
+		error_free(err);
+		err = NULL;
+	}
 	cleanup_free char *fifo = state_file(o->root, o->id, "exec.fifo");
 	int fd = fifo ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -164,7 +186,6 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		_exit(127);
 	}
 	close(fd);
-	struct error *err = NULL;
 	st->status = OCI_STATUS_RUNNING;
 	cleanup_free char *json = oci_state_hook_json(st, OCI_STATUS_RUNNING);
 	if (oci_hooks_run(s, OCI_HOOK_START_CONTAINER, json, &err) < 0) {
@@ -191,6 +212,7 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .overlay_none = o->overlay_none,
 	    .terminal = tty_fd >= 0,
 	    .tty_fd = tty_fd,
+	    .control_fd = control_fd > 0 ? control_fd : 0,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg.envp)
@@ -299,6 +321,10 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	 * (window size changes reach it as SIGWINCH) */
 	if (o->console_socket && tty_fd >= 0)
 		own_session = true;
+	if (!(st->control_socket = state_file(o->root, o->id, CONTROL_SOCKET_NAME))) {
+		error_set(err, ENOMEM, "create `%s`", o->id);
+		goto out;
+	}
 	if (oci_state_create_dir(o->root, o->id, err) < 0)
 		goto out;
 	made_dir = true;
@@ -328,16 +354,8 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	st->status = OCI_STATUS_CREATED;
 	if (oci_state_save(o->root, st, err) < 0)
 		goto out;
-	if (o->pid_file) {
-		char buf[32];
-		snprintf(buf, sizeof(buf), "%d", (int)pid);
-		cleanup_free char *tmp = NULL;
-		if (asprintf(&tmp, "%s.tmp", o->pid_file) < 0 || write_file(tmp, buf) < 0 ||
-		    rename(tmp, o->pid_file) < 0) {
-			error_set(err, errno, "--pid-file `%s`", o->pid_file);
-			goto out;
-		}
-	}
+	if (o->pid_file && oci_write_pid_file(o->pid_file, pid, err) < 0)
+		goto out;
 	json = oci_state_hook_json(st, OCI_STATUS_CREATED);
 	if (oci_hooks_run(s, OCI_HOOK_PRESTART, json, err) < 0 ||
 	    oci_hooks_run(s, OCI_HOOK_CREATE_RUNTIME, json, err) < 0 ||
@@ -554,7 +572,7 @@ int oci_container_kill(const char *root, const char *id, int sig, struct error *
 		return -1;
 	enum oci_status live = oci_state_status(st);
 	int rc = 0;
-	if (live != OCI_STATUS_CREATED && live != OCI_STATUS_RUNNING)
+	if (live != OCI_STATUS_CREATED && live != OCI_STATUS_RUNNING && live != OCI_STATUS_PAUSED)
 		rc = error_set(err, EINVAL, "container `%s` is %s: cannot kill it", id,
 			       oci_status_name(live));
 	else if (kill(st->pid, sig) < 0)
@@ -609,9 +627,9 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 		return force ? delete_missing(root, id, err) : -1;
 	enum oci_status live = oci_state_status(st);
 	int rc = 0;
-	if (live == OCI_STATUS_RUNNING && !force) {
-		rc = error_set(err, EBUSY,
-			       "container `%s` is running: stop it first or use --force", id);
+	if ((live == OCI_STATUS_RUNNING || live == OCI_STATUS_PAUSED) && !force) {
+		rc = error_set(err, EBUSY, "container `%s` is %s: stop it first or use --force", id,
+			       oci_status_name(live));
 		goto out;
 	}
 	if (live == OCI_STATUS_CREATED || live == OCI_STATUS_RUNNING || live == OCI_STATUS_PAUSED) {

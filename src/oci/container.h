@@ -15,6 +15,7 @@
 #define CVISOR_OCI_CONTAINER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "lib/error.h"
 
@@ -51,6 +52,9 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 /* `wait`: waits until the container stops; returns its exit status (or
  * 255 if it is unknown). */
 int oci_container_wait(const char *root, const char *id, struct error **err);
+
+/* Writes pid to path atomically (a temporary file renamed), as runc. */
+int oci_write_pid_file(const char *path, pid_t pid, struct error **err);
 
 /* "SIGTERM", "TERM" or "15" to 15; -1 if unknown. */
 int oci_signal_from_name(const char *name);

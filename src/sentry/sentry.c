@@ -18,6 +18,7 @@
 
 #include "lib/log.h"
 #include "sandbox/sentry_filter.h"
+#include "sentry/control/control.h"
 #include "sentry/fs/dev/chardev.h"
 #include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/fdtable.h"
@@ -25,6 +26,7 @@
 #include "sentry/fs/gofer/launch.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/fs/host/hostfs.h"
+#include "sentry/fs/host/hoststdio.h"
 #include "sentry/fs/overlay/overlay.h"
 #include "sentry/fs/proc/proc.h"
 #include "sentry/fs/sys/sysfs.h"
@@ -377,11 +379,9 @@ static int stdio_files(struct fd_table *ft)
 		int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (dup < 0)
 			return -errno;
-		struct file *f = hostfile_new(dup, fl & (O_ACCMODE | O_APPEND));
-		if (!f)
-			return -ENOMEM;
-		if (fdt_install_at(ft, fd, f, 0, 1024) < 0)
-			return -EMFILE;
+		int e = hoststdio_install(ft, fd, dup);
+		if (e)
+			return e;
 	}
 	return 0;
 }
@@ -516,10 +516,13 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	free(prog);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
+	if (cfg->control_fd > 0 && control_start(cfg->control_fd, err) < 0)
+		return -1;
 	if (sentry_filter_install(err) < 0)
 		return -1;
 	sched_run();
 	devpts_bridge_drain();
+	control_stop();
 	int st = init_exit_status;
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);

@@ -70,6 +70,8 @@ struct sentry_config {
 	 * (taken over; an open file of its own, in raw mode). */
 	int terminal;
 	int tty_fd;
+	/* The control socket, listening (control_listen()); 0 = none. */
+	int control_fd;
 };
 
 #define SENTRY_FILES_GOFER  0

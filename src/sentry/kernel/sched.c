@@ -21,6 +21,7 @@
 #include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/kernel/ktimer.h"
+#include "sentry/kernel/sched_control.h"
 
 static struct coro sched_ctx;
 static struct task *cur;
@@ -28,6 +29,10 @@ static struct task *runq_head, *runq_tail;
 static struct task *timers; /* blocked tasks with deadlines, unsorted */
 static int epfd = -1, sigfd = -1;
 static int nwatch;
+static int paused;
+void (*sched_hook)(void);
+volatile sig_atomic_t sched_hook_pending;
+int sched_hook_fd = -1;
 
 int64_t now_ns(void)
 {
@@ -285,8 +290,16 @@ static int sched_setup(void)
 	if (sigfd < 0 || epfd < 0)
 		return -errno;
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
-	return epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0 ? -errno : 0;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0)
+		return -errno;
+	/* level-triggered and not counted in nwatch: the fast path stays */
+	struct epoll_event hev = {.events = EPOLLIN, .data.ptr = &sched_hook_fd};
+	if (sched_hook_fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, sched_hook_fd, &hev) < 0)
+		return -errno;
+	return 0;
 }
+
+static void wait_host(const struct timespec *tsp);
 
 static void wait_events(void)
 {
@@ -307,6 +320,8 @@ static void wait_events(void)
 	if (runq_head)
 		return;
 	int64_t deadline = next_deadline();
+	if (sched_hook_pending)
+		return;
 	if (!nwatch && !deadline) {
 		/* Fast path: only host threads can make progress. */
 		pt = plat_wait_stop(1);
@@ -314,6 +329,9 @@ static void wait_events(void)
 			run_stop(pt);
 			return;
 		}
+		/* A host signal (SIGIO) ended the wait: see to it first. */
+		if (plat_host_signals)
+			return;
 		/* No host thread runs and nothing else can wake a task: the
 		 * sandbox is deadlocked, as it would be on Linux. Wait on epoll. */
 	}
@@ -326,10 +344,24 @@ static void wait_events(void)
 		ts.tv_nsec = left % 1000000000LL;
 		tsp = &ts;
 	}
+	wait_host(tsp);
+	fire_timers();
+	itimers_fire(now_ns());
+	ktimers_fire(now_ns());
+}
+
+/* Waits on epoll: stops of host threads (SIGCHLD) and watched host fds. */
+static void wait_host(const struct timespec *tsp)
+{
+	struct plat_thread *pt;
 	struct epoll_event evs[32];
 	int n = epoll_pwait2(epfd, evs, 32, tsp, NULL);
 	for (int i = 0; i < n; i++) {
 		struct hostwatch *hw = evs[i].data.ptr;
+		if (hw == (void *)&sched_hook_fd) {
+			sched_hook_pending = 1;
+			continue;
+		}
 		if (!hw) {
 			struct signalfd_siginfo si;
 			while (read(sigfd, &si, sizeof(si)) > 0)
@@ -343,9 +375,6 @@ static void wait_events(void)
 		waitq_wake(hw->q, 0);
 		free(hw);
 	}
-	fire_timers();
-	itimers_fire(now_ns());
-	ktimers_fire(now_ns());
 }
 
 void task_free(struct task *t);
@@ -358,6 +387,15 @@ void sched_run(void)
 	}
 	while (nr_tasks > 0) {
 		struct task *t;
+		if (sched_hook)
+			sched_hook();
+		if (paused) {
+			if (plat_host_signals)
+				forward_host_signals();
+			if (!sched_hook_pending)
+				wait_host(NULL);
+			continue;
+		}
 		while ((t = runq_pop())) {
 			cur = t;
 			coro_switch(&sched_ctx, &t->coro);
@@ -369,4 +407,17 @@ void sched_run(void)
 			break;
 		wait_events();
 	}
+}
+
+void sched_pause(void)
+{
+	paused = 1;
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		if (t->state == TASK_USER && t->plat)
+			plat_interrupt(t->plat);
+}
+
+void sched_resume(void)
+{
+	paused = 0;
 }

@@ -1,0 +1,271 @@
+/* `exec`: a new process in a running container; see container_control.h.
+ *
+ * The process is what --process gives, or the container's own process
+ * (config.json) with the program, env, cwd, user and capabilities the flags
+ * change, as runc does. The CLI's fds 0-2 go along; the Sentry answers the
+ * exec with the process's pid, then a second connection waits for it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/cleanup.h"
+#include "oci/container.h"
+#include "oci/container_control.h"
+#include "oci/container_client.h"
+#include "oci/spec.h"
+#include "oci/state.h"
+
+static json_t *strv_json(char **v)
+{
+	json_t *a = json_array();
+	for (; v && *v; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+/* KEY=VALUE into env, replacing an entry with the same key. */
+static int env_set(char ***env, size_t *n, const char *kv)
+{
+	size_t klen = strcspn(kv, "=");
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp((*env)[i], kv, klen) == 0 && (*env)[i][klen] == '=') {
+			char *d = strdup(kv);
+			if (!d)
+				return -1;
+			free((*env)[i]);
+			(*env)[i] = d;
+			return 0;
+		}
+	char **v = realloc(*env, (*n + 2) * sizeof(*v));
+	if (!v)
+		return -1;
+	*env = v;
+	if (!(v[*n] = strdup(kv)))
+		return -1;
+	v[++*n] = NULL;
+	return 0;
+}
+
+/* The process to run: --process, or config.json's changed by the flags. */
+static int load_process(const struct oci_exec_opts *o, const struct oci_state *st,
+			struct oci_process **out, struct error **err)
+{
+	if (o->process_file)
+		return oci_process_load(o->process_file, out, err);
+	cleanup_free char *cfg = NULL;
+	if (asprintf(&cfg, "%s/config.json", st->bundle) < 0)
+		return error_set(err, ENOMEM, "exec");
+	struct oci_spec *s = NULL;
+	if (oci_spec_load(cfg, &s, err) < 0)
+		return -1;
+	struct oci_process *p = s->process;
+	s->process = NULL;
+	oci_spec_free(s);
+	if (!p)
+		return error_set(err, EINVAL, "exec: config.json has no `process`");
+	oci_strv_free(p->args);
+	for (p->n_args = 0; o->args && o->args[p->n_args];)
+		p->n_args++;
+	p->args = calloc(p->n_args + 1, sizeof(char *));
+	for (size_t i = 0; p->args && i < p->n_args; i++)
+		if (!(p->args[i] = strdup(o->args[i]))) {
+			oci_strv_free(p->args);
+			p->args = NULL;
+		}
+	p->terminal = false; /* the container's terminal is not the exec's */
+	*out = p;
+	return p->args ? 0 : error_set(err, ENOMEM, "exec");
+}
+
+static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, struct error **err)
+{
+	for (char **e = o->env; e && *e; e++)
+		if (env_set(&p->env, &p->n_env, *e) < 0)
+			return error_set(err, ENOMEM, "exec"), NULL;
+	if (o->has_user) {
+		p->user.uid = o->uid;
+		p->user.gid = o->has_gid ? o->gid : 0;
+	}
+	json_t *gids = json_array();
+	for (size_t i = 0; i < p->user.n_additional_gids; i++)
+		json_array_append_new(gids, json_integer(p->user.additional_gids[i]));
+	for (size_t i = 0; i < o->n_gids; i++)
+		json_array_append_new(gids, json_integer(o->gids[i]));
+	for (char **c = o->caps; c && *c; c++) {
+		int cap = oci_cap_from_name(*c);
+		if (cap < 0) {
+			json_decref(gids);
+			return error_set(err, EINVAL, "exec: unknown capability `%s`", *c), NULL;
+		}
+		p->has_caps = true;
+		uint64_t bit = 1ULL << cap;
+		p->caps.effective |= bit;
+		p->caps.permitted |= bit;
+		p->caps.inheritable |= bit;
+		p->caps.bounding |= bit;
+	}
+	json_t *proc = json_pack(
+	    "{s:o,s:o,s:s,s:{s:I,s:I,s:o},s:b}", "args", strv_json(p->args), "env",
+	    strv_json(p->env), "cwd", o->cwd ? o->cwd : (p->cwd ? p->cwd : "/"), "user", "uid",
+	    (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid, "additionalGids", gids,
+	    "noNewPrivileges", o->no_new_privs || p->no_new_privileges);
+	if (proc && p->user.has_umask)
+		json_object_set_new(json_object_get(proc, "user"), "umask",
+				    json_integer(p->user.umask));
+	if (proc && p->has_caps)
+		json_object_set_new(proc, "caps",
+				    json_pack("{s:I,s:I,s:I}", "effective",
+					      (json_int_t)p->caps.effective, "permitted",
+					      (json_int_t)p->caps.permitted, "inheritable",
+					      (json_int_t)p->caps.inheritable));
+	if (!proc)
+		return error_set(err, ENOMEM, "exec"), NULL;
+	return json_pack("{s:s,s:o}", "type", "exec", "process", proc);
+}
+
+/* The status of a wait's reply: recv's result r and the reply. A Sentry
+ * that went away took every process with it, as SIGKILL would. */
+static int status_of(int r, json_t *reply)
+{
+	if (r == 2)
+		return 128 + SIGKILL;
+	if (r < 0)
+		return -1;
+	json_t *sig = json_object_get(reply, "signal");
+	if (json_is_integer(sig))
+		return 128 + (int)json_integer_value(sig);
+	return (int)json_integer_value(json_object_get(reply, "exit"));
+}
+
+static volatile sig_atomic_t pending_sigs;
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+static void on_signal(int sig)
+{
+	pending_sigs |= 1 << sig;
+}
+
+/* Waits for the reply on fd, passing the signals we get on to pid;
+ * returns the process's exit status. */
+static int wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct error **err)
+{
+	sigset_t block, old;
+	sigemptyset(&block);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		sigaddset(&block, forwarded[i]);
+		sigaction(forwarded[i], &sa, NULL);
+	}
+	/* signals arrive only inside ppoll, so none is lost before it */
+	sigprocmask(SIG_BLOCK, &block, &old);
+	int rc = -1;
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int n = ppoll(&p, 1, NULL, &old);
+		int sigs = pending_sigs;
+		pending_sigs = 0;
+		for (int s = 1; s < 32; s++)
+			if (sigs & (1 << s))
+				control_client_call(st,
+						    json_pack("{s:s,s:i,s:i}", "type", "signal",
+							      "pid", (int)pid, "signal", s),
+						    NULL, NULL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		json_t *reply = NULL;
+		int r = control_client_recv(fd, &reply, err);
+		rc = status_of(r, reply);
+		json_decref(reply);
+		break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/* --detach: a waiter process keeps the wait and exits with the status. */
+static int detach_waiter(const struct oci_exec_opts *o, int fd, struct error **err)
+{
+	pid_t w = fork();
+	if (w < 0)
+		return error_set(err, errno, "exec: fork the waiter");
+	if (w == 0) {
+		int null = open("/dev/null", O_RDWR);
+		for (int i = 0; i < 3 && null >= 0; i++)
+			dup2(null, i);
+		setsid();
+		json_t *reply = NULL;
+		int r;
+		while ((r = control_client_recv(fd, &reply, NULL)) == 1)
+			;
+		r = status_of(r, reply);
+		_exit(r < 0 ? 255 : r);
+	}
+	close(fd);
+	return o->pid_file ? oci_write_pid_file(o->pid_file, w, err) : 0;
+}
+
+int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
+{
+	if (o->tty)
+		return error_set(err, ENOTSUP, "exec --tty: terminals are not supported yet");
+	struct oci_state *st = NULL;
+	if (oci_control_state(o->root, o->id, 1u << OCI_STATUS_RUNNING, "exec into", &st, err) < 0)
+		return -1;
+	struct oci_process *p = NULL;
+	json_t *req = NULL;
+	int rc = -1, fd = -1;
+	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (load_process(o, st, &p, err) < 0)
+		goto out;
+	if (p->terminal) {
+		rc = error_set(err, ENOTSUP, "exec: `terminal` is not supported yet");
+		goto out;
+	}
+	if (!p->args || !p->args[0]) {
+		rc = error_set(err, EINVAL, "exec: no program to run");
+		goto out;
+	}
+	if (!(req = request(o, p, err)))
+		goto out;
+	/* our fds 0-2 (a closed one as /dev/null) become the process's */
+	int fds[3];
+	for (int i = 0; i < 3; i++)
+		fds[i] = fcntl(i, F_GETFD) >= 0 ? i : null;
+	fd = control_client_send(st, req, fds, 3, err);
+	req = NULL;
+	json_t *reply = NULL;
+	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)
+		;
+	if (rc == 2)
+		rc = error_set(err, EPIPE, "exec: the Sentry of `%s` went away", o->id);
+	if (fd < 0 || rc < 0)
+		goto out;
+	pid_t pid = (pid_t)json_integer_value(json_object_get(reply, "pid"));
+	json_decref(reply);
+	close(fd);
+	rc = -1;
+	fd = control_client_send(st, json_pack("{s:s,s:i}", "type", "wait", "pid", pid), NULL, 0,
+				 err);
+	if (fd < 0)
+		goto out;
+	if (o->detach) {
+		rc = detach_waiter(o, fd, err);
+		fd = -1;
+		goto out;
+	}
+	if (o->pid_file && oci_write_pid_file(o->pid_file, getpid(), err) < 0)
+		goto out;
+	rc = wait_forwarding(st, fd, pid, err);
+out:
+	if (fd >= 0)
+		close(fd);
+	json_decref(req);
+	oci_process_free(p);
+	oci_state_free(st);
+	return rc;
+}

@@ -1,0 +1,254 @@
+/* exec and wait over the control socket.
+ *
+ * An exec'd process is a child of an internal reaper, as in runsc: a
+ * process with no threads and pid 0 (so its getppid() is 0), which never
+ * takes a signal. When a child of the reaper exits, its wait status is
+ * recorded (or handed straight to the connections waiting for it) and the
+ * process is freed; its own children go to init as usual. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oci/json_util.h"
+#include "oci/spec.h"
+#include "sentry/control/control.h"
+#include "sentry/fs/fdtable.h"
+#include "sentry/fs/host/hoststdio.h"
+#include "sentry/fs/vfs.h"
+#include "sentry/kernel/internal.h"
+#include "sentry/kernel/task.h"
+#include "sentry/mm/mm.h"
+
+long exec_task(struct task *t, const char *path, char **argv, char **envp);
+
+static struct process reaper;
+static struct sighand reaper_sighand;
+static struct waiter reaper_waiter;
+static int reap_pending;
+
+/* Statuses of exec'd processes nobody has waited for yet (the oldest are
+ * forgotten past EXITED_MAX). */
+#define EXITED_MAX 256
+static struct {
+	pid_t pid;
+	int status;
+} exited[EXITED_MAX];
+static unsigned n_exited, exited_next;
+
+static void reaper_notify(struct waiter *w)
+{
+	(void)w;
+	reap_pending = 1; /* not here: the exiting process is still in use */
+}
+
+void control_reaper_init(void)
+{
+	reaper.refs = 1;
+	reaper.sighand = &reaper_sighand;
+	reaper_sighand.refs = 1;
+	reaper_sighand.act[SIGCHLD].flags = SA_NOCLDSTOP;
+	reaper.exiting = 1; /* signal_send() queues nothing to it */
+	waitq_add(&reaper.child_wait, &reaper_waiter, NULL, 0);
+	reaper_waiter.notify = reaper_notify;
+}
+
+static void record(pid_t pid, int st)
+{
+	if (control_exited(pid, st))
+		return;
+	exited[exited_next].pid = pid;
+	exited[exited_next].status = st;
+	exited_next = (exited_next + 1) % EXITED_MAX;
+	if (n_exited < EXITED_MAX)
+		n_exited++;
+}
+
+void control_reap(void)
+{
+	if (!reap_pending)
+		return;
+	reap_pending = 0;
+	struct process *next;
+	for (struct process *c = reaper.children; c; c = next) {
+		next = c->sibling;
+		if (!c->zombie)
+			continue;
+		pid_t pid = c->pid;
+		int st = c->exit_code;
+		process_free(c);
+		record(pid, st);
+	}
+}
+
+/* The program: args[0] as it is if it holds a '/', else searched in the
+ * PATH of env as execvp does. */
+static long exec_program(struct task *t, char **args, char **env)
+{
+	if (strchr(args[0], '/'))
+		return exec_task(t, args[0], args, env);
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char **e = env; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	long r = -ENOENT, denied = 0;
+	for (const char *d = path; *d;) {
+		size_t len = strcspn(d, ":");
+		char *cand = malloc(len + strlen(args[0]) + 2);
+		if (!cand)
+			return -ENOMEM;
+		memcpy(cand, d, len);
+		cand[len] = '/';
+		strcpy(cand + len + 1, args[0]);
+		r = exec_task(t, cand, args, env);
+		free(cand);
+		if (r >= 0 || (r != -ENOENT && r != -EACCES && r != -ENOTDIR))
+			return r;
+		if (r == -EACCES)
+			denied = 1;
+		d += len + (d[len] == ':');
+	}
+	return denied ? -EACCES : -ENOENT;
+}
+
+static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *groups, json_t *caps)
+{
+	c->ruid = c->euid = c->suid = c->fsuid = (uint32_t)uid;
+	c->rgid = c->egid = c->sgid = c->fsgid = (uint32_t)gid;
+	c->ngroups = 0;
+	size_t i;
+	json_t *g;
+	json_array_foreach(groups, i, g)
+	{
+		if (json_is_integer(g) && json_integer_value(g) >= 0 && c->ngroups < 64)
+			c->groups[c->ngroups++] = (uint32_t)json_integer_value(g);
+	}
+	if (json_is_object(caps)) {
+		c->cap_eff = (uint64_t)json_integer_value(json_object_get(caps, "effective"));
+		c->cap_perm = (uint64_t)json_integer_value(json_object_get(caps, "permitted"));
+		c->cap_inh = (uint64_t)json_integer_value(json_object_get(caps, "inheritable"));
+	} else if (uid) {
+		c->cap_eff = c->cap_perm = c->cap_inh = 0;
+	}
+}
+
+/* A new process, child of the reaper, with init's files context and
+ * rlimits and the fds given as 0, 1, 2; *out is its only task. */
+static int new_process(int *fds, int nfds, struct task **out)
+{
+	struct process *init = process_by_pid(1);
+	if (!init || init->zombie || init->exiting || !init->threads)
+		return -ESRCH;
+	if (nr_tasks >= pid_max_tasks)
+		return -EAGAIN;
+	struct plat_thread *pt;
+	int e = plat_as_new(&pt);
+	if (e)
+		return e;
+	struct mm *mm = mm_new();
+	struct fd_table *files = fdt_new();
+	struct fs_context *fs = fs_context_copy(init->threads->fs);
+	if (!mm || !files || !fs)
+		return -ENOMEM;
+	for (int i = 0; i < nfds; i++) {
+		e = hoststdio_install(files, i, fds[i]);
+		fds[i] = -1;
+		if (e)
+			return e;
+	}
+	pid_t pid;
+	if ((e = task_start_init(pt, mm, files, fs, &pid)))
+		return e;
+	struct task *t = task_by_tid(pid);
+	process_add_child(&reaper, t->proc);
+	memcpy(t->proc->rlim, init->rlim, sizeof(init->rlim));
+	t->proc->oom_score_adj = init->oom_score_adj;
+	*out = t;
+	return 0;
+}
+
+void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
+{
+	struct error *err = NULL;
+	json_t *proc = NULL, *user = NULL, *groups = NULL, *caps = NULL;
+	char **args = NULL, **env = NULL, *cwd = NULL;
+	size_t nargs = 0, nenv = 0;
+	uint64_t uid = 0, gid = 0, umask = 022;
+	bool has_umask = false;
+	if (oj_object(req, "", "process", &proc, &err) < 0 || !proc ||
+	    oj_strv(proc, "process", "args", &args, &nargs, &err) < 0 ||
+	    oj_strv(proc, "process", "env", &env, &nenv, &err) < 0 ||
+	    oj_string(proc, "process", "cwd", false, &cwd, &err) < 0 ||
+	    oj_object(proc, "process", "user", &user, &err) < 0 ||
+	    (user &&
+	     (oj_uint64(user, "process.user", "uid", UINT32_MAX, &uid, NULL, &err) < 0 ||
+	      oj_uint64(user, "process.user", "gid", UINT32_MAX, &gid, NULL, &err) < 0 ||
+	      oj_array(user, "process.user", "additionalGids", &groups, &err) < 0 ||
+	      oj_uint64(user, "process.user", "umask", 0777, &umask, &has_umask, &err) < 0)) ||
+	    oj_object(proc, "process", "caps", &caps, &err) < 0) {
+		char *text = error_text(err);
+		control_reply_error(c, EINVAL, "%s", text ? text : "bad `process`");
+		free(text);
+		goto out;
+	}
+	if (!args || !nargs) {
+		control_reply_error(c, EINVAL, "`process.args` must not be empty");
+		goto out;
+	}
+	static char *no_env[] = {NULL};
+	struct task *t;
+	int e = new_process(fds, nfds, &t);
+	if (e) {
+		control_reply_error(c, -e, "exec: create the process: %s", strerror(-e));
+		goto out;
+	}
+	set_creds(&t->proc->creds, uid, gid, groups, caps);
+	if (has_umask)
+		t->fs->umask = (uint32_t)umask;
+	long r = 0;
+	if (cwd) {
+		struct walk_result w;
+		r = vfs_walk(t, AT_FDCWD, cwd, WALK_DIR, &w);
+		if (r == 0) {
+			fs_context_set_cwd(t->fs, w.mnt, w.d);
+			walk_result_put(&w);
+		} else {
+			control_reply_error(c, (int)-r, "exec: cwd `%s`: %s", cwd,
+					    strerror((int)-r));
+		}
+	}
+	if (r == 0 && (r = exec_program(t, args, env ? env : no_env)) < 0)
+		control_reply_error(c, (int)-r, "exec `%s`: %s", args[0], strerror((int)-r));
+	if (r < 0) {
+		signal_kill_proc(t->proc, SIGKILL, NULL); /* it never ran; reaped as usual */
+		goto out;
+	}
+	control_reply(c, json_pack("{s:i}", "pid", (int)t->proc->pid));
+out:
+	error_free(err);
+	oci_strv_free(args);
+	oci_strv_free(env);
+	free(cwd);
+}
+
+void control_wait(struct conn *c, json_t *req)
+{
+	json_t *v = json_object_get(req, "pid");
+	pid_t pid = json_is_integer(v) ? (pid_t)json_integer_value(v) : -1;
+	for (unsigned i = 0; i < n_exited; i++) {
+		unsigned k = (exited_next + EXITED_MAX - 1 - i) % EXITED_MAX;
+		if (exited[k].pid == pid && pid > 0) {
+			exited[k].pid = 0; /* a status is given once */
+			control_reply(c, control_status_json(exited[k].status));
+			return;
+		}
+	}
+	for (struct process *p = reaper.children; p; p = p->sibling)
+		if (p->pid == pid) {
+			control_park(c, pid);
+			return;
+		}
+	control_reply_error(c, ESRCH, "wait: no exec'd process %d", (int)pid);
+}
