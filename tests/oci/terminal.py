@@ -64,17 +64,18 @@ def shell_session(t, rows, cols):
     t.send("stty size\r")
     t.expect("%d %d\r\n" % (rows, cols))
     # a window change reaches the shell as SIGWINCH and the new size shows
-    t.send("trap 'echo got-winch' WINCH\r")
-    # the end of the echoed line first: a line editor that redraws (busybox
-    # asks for the cursor position) can show "$ " before the line is run
-    t.expect("WINCH\r\n")
-    t.expect("$ ")
+    # while the shell waits (not while it edits a line: busybox's editor
+    # takes SIGWINCH itself), as POSIX says a trapped signal ends `wait`
+    t.send("trap 'echo got-winch' WINCH; echo wait''ing; sleep 3 & wait\r")
+    t.expect("waiting\r\n")
     t.resize(rows + 6, cols + 20)
-    # busybox runs traps between lines (bash at once): end a line
-    t.send("\r")
     t.expect("got-winch")
     t.send("stty size\r")
     t.expect("%d %d\r\n" % (rows + 6, cols + 20))
+    t.expect("$ ")
+    # the sleep ends, so job numbers below start at 1 again
+    t.send("wait\r")
+    t.expect("wait\r\n")
     t.expect("$ ")
     # ^C interrupts the foreground job, not the shell
     t.send("sleep 100\r")
