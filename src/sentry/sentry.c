@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sandbox/sentry_confine.h"
 #include "sandbox/sentry_filter.h"
 #include "sentry/fs/dev/chardev.h"
 #include "sentry/fs/fdtable.h"
@@ -249,11 +250,45 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
+/* Finds cfg->argv[0] on the PATH as a shell would (host paths: done before
+ * confinement). *out is NULL for a name with a slash. */
+static int find_program(const struct sentry_config *cfg, char **out, struct error **err)
+{
+	const char *prog = cfg->argv[0];
+	*out = NULL;
+	if (strchr(prog, '/'))
+		return 0;
+	const char *path = cfg->root ? NULL : getenv("PATH");
+	for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
+	     d = strtok_r(NULL, ":", &save)) {
+		char *cand;
+		if (asprintf(&cand, "%s/%s", d, prog) < 0)
+			break;
+		char *host = NULL;
+		if (cfg->root && asprintf(&host, "%s/%s", cfg->root, cand) < 0)
+			host = NULL;
+		int found = access(host ? host : cand, X_OK) == 0;
+		free(host);
+		if (found) {
+			*out = cand;
+			break;
+		}
+		free(cand);
+	}
+	free(dirs);
+	if (!*out)
+		return error_set(err, ENOENT, "`%s`", prog);
+	return 0;
+}
+
 static int run(const struct sentry_config *cfg, int gofer_sock, struct error **err)
 {
-	int e = plat_init();
-	if (e)
-		return error_set(err, -e, "start the platform");
+	int e;
 	strace_enabled = cfg->strace;
 	if (cfg->max_tasks > 0)
 		pid_max_tasks = cfg->max_tasks;
@@ -287,6 +322,14 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 	struct fd_table *files = fdt_new();
 	if (!files || (e = stdio_files(files)))
 		return error_set(err, files ? -e : ENOMEM, "set up standard files");
+	char *resolved;
+	if (find_program(cfg, &resolved, err) < 0)
+		return -1;
+	/* the stub zygote is forked after this and shares the confinement */
+	if (sentry_confine(err) < 0)
+		return -1;
+	if ((e = plat_init()))
+		return error_set(err, -e, "start the platform");
 	struct plat_thread *pt;
 	if ((e = plat_as_new(&pt)))
 		return error_set(err, -e, "create the first address space");
@@ -304,38 +347,7 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 		if (cfg->uid)
 			c->cap_eff = c->cap_perm = 0;
 	}
-	const char *prog = cfg->argv[0];
-	char *resolved = NULL;
-	if (!strchr(prog, '/')) {
-		/* search PATH as a shell would */
-		const char *path = cfg->root ? NULL : getenv("PATH");
-		for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
-			if (strncmp(*e, "PATH=", 5) == 0)
-				path = *e + 5;
-		char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
-		char *save = NULL;
-		for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d;
-		     d = strtok_r(NULL, ":", &save)) {
-			char *cand;
-			if (asprintf(&cand, "%s/%s", d, prog) < 0)
-				break;
-			char *host = NULL;
-			if (cfg->root && asprintf(&host, "%s/%s", cfg->root, cand) < 0)
-				host = NULL;
-			int found = access(host ? host : cand, X_OK) == 0;
-			free(host);
-			if (found) {
-				resolved = cand;
-				break;
-			}
-			free(cand);
-		}
-		free(dirs);
-		if (!resolved)
-			return error_set(err, ENOENT, "`%s`", prog);
-		prog = resolved;
-	}
-	long r = exec_task(t, prog, cfg->argv, cfg->envp);
+	long r = exec_task(t, resolved ? resolved : cfg->argv[0], cfg->argv, cfg->envp);
 	free(resolved);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
