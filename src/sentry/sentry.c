@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -362,6 +363,7 @@ static int run(const struct sentry_config *cfg, int gofer_sock, struct error **e
 
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
+	prctl(PR_SET_NAME, "cvisor-sentry", 0, 0, 0); /* how ps shows it */
 	plug_stdio();
 	if (!cfg->gofer_root)
 		return run(cfg, -1, err);

@@ -301,6 +301,7 @@ int plat_init(void)
 		return -errno;
 	if (z == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "cvisor-stub", 0, 0, 0);
 		/* a process group of their own: the terminal's ^C reaches only
 		 * the Sentry, which passes it into the sandbox */
 		setpgid(0, 0);
