@@ -25,7 +25,11 @@ gpid=$!
 pids+=($gpid)
 wait_sock "$T/sock" || fail "gofer did not start: $(cat "$T/gofer.log")"
 
-# The confinement is in place.
+# The confinement is in place (the socket listens a moment before it is).
+for _ in $(seq 100); do
+	[ "$(ls -A "/proc/$gpid/root/")" = 0 ] && break
+	sleep 0.05
+done
 [ "$(ls -A "/proc/$gpid/root/")" = 0 ] || fail "gofer root holds more than the export"
 # the socket appears before the filter goes on: give it a moment
 for _ in $(seq 50); do
