@@ -39,6 +39,22 @@ int sentry_proc_open(const char *rel, int flags)
 	return openat(sentry_proc_dir(), rel, flags | O_CLOEXEC);
 }
 
+int sentry_host_tree(const char *path, int readonly)
+{
+	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return errno == EPERM ? open(path, O_PATH | O_CLOEXEC) : -1;
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					      (readonly ? MOUNT_ATTR_RDONLY : 0)};
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 static int write_proc(pid_t pid, const char *name, const char *text)
 {
 	char path[64];

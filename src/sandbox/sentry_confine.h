@@ -12,6 +12,14 @@
 
 int sentry_confine(struct error **err);
 
+/* An O_PATH fd on a detached copy of the host's mount tree at path,
+ * nosuid and nodev, and read-only down to every mount below it if
+ * readonly: the kernel, not only the Sentry, then refuses writes through
+ * it (the confined Sentry keeps host uid 0, which owns most host files and
+ * /proc/sys). Needs CAP_SYS_ADMIN; without it, a plain O_PATH open. -1
+ * with errno on failure. */
+int sentry_host_tree(const char *path, int readonly);
+
 /* The directory of /proc for *at() calls: the host's before confinement,
  * after it a private procfs showing only the Sentry's own tasks and stubs
  * (no /proc/sys). -1 with errno if /proc cannot be opened. */

@@ -138,7 +138,7 @@ static int mount_one(struct mount *root, const struct sentry_mount *sm)
 	if (sm->tmpfs) {
 		in = tmpfs_new(sm->mode ? sm->mode : 01777);
 	} else {
-		int fd = open(sm->source, O_PATH | O_CLOEXEC);
+		int fd = sentry_host_tree(sm->source, sm->readonly);
 		if (fd < 0)
 			return -errno;
 		in = hostfs_new(fd, sm->readonly);
@@ -171,7 +171,7 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 		if (!lower)
 			return e;
 	} else {
-		int rootfd = open(rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int rootfd = sentry_host_tree(rootpath, 1);
 		if (rootfd < 0)
 			return -errno;
 		lower = hostfs_new(rootfd, 1);

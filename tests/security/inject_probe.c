@@ -1,9 +1,11 @@
-/* inject_probe PID CALL: makes process PID run one system call it did not
+/* inject_probe PID CALL [ARGS]: makes process PID run one system call it did not
  * choose, the way an attacker who took it over would: PTRACE_SEIZE, stop it
  * with PTRACE_INTERRUPT, point it at a "syscall" instruction with our
  * registers, let it run to the call's end, put everything back, detach.
  * CALL is one of: getpid, openat (AT_FDCWD, "/etc/passwd"), open
- * ("/etc/passwd"), execve ("/bin/true"), socket (AF_INET, SOCK_STREAM).
+ * ("/etc/passwd"), execve ("/bin/true"), socket (AF_INET, SOCK_STREAM),
+ * openw DIRFD PATH (openat(DIRFD, PATH, O_WRONLY): opening for writing
+ * changes nothing in the file).
  * Prints "ret N" (the call returned N, a -errno on failure) or "killed SIG"
  * (the process died of SIG before the call returned). Exit status 0 when
  * one of those was seen, 1 when the probe itself could not work. */
@@ -29,29 +31,27 @@ static int fail(const char *what)
 	return 1;
 }
 
-/* Writes into the target's memory through /proc/PID/mem. */
-static int poke(uint64_t addr, const void *buf, size_t len)
+/* Reads or writes the target's memory through /proc/PID/mem. */
+static int mem_io(uint64_t addr, void *buf, size_t len, int write)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	ssize_t n = pwrite(fd, buf, len, (off_t)addr);
+	ssize_t n = write ? pwrite(fd, buf, len, (off_t)addr) : pread(fd, buf, len, (off_t)addr);
 	close(fd);
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+static int poke(uint64_t addr, const void *buf, size_t len)
+{
+	return mem_io(addr, (void *)buf, len, 1);
+}
+
 static int peek(uint64_t addr, void *buf, size_t len)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = pread(fd, buf, len, (off_t)addr);
-	close(fd);
-	return n == (ssize_t)len ? 0 : -1;
+	return mem_io(addr, buf, len, 0);
 }
 
 /* A "syscall" instruction: the one the target was stopped after, else
@@ -117,8 +117,9 @@ static int next_stop(int *st)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: inject_probe PID getpid|openat|open|execve|socket\n");
+	if (argc != 3 && !(argc == 5 && !strcmp(argv[2], "openw"))) {
+		fprintf(stderr, "usage: inject_probe PID getpid|openat|open|execve|socket\n"
+				"       inject_probe PID openw DIRFD PATH\n");
 		return 2;
 	}
 	pid = atoi(argv[1]);
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 	}
 	/* the strings go well below the stack pointer (past the red zone) */
 	uint64_t str = (saved.rsp - 8192) & ~15UL;
-	static const char passwd[] = "/etc/passwd", truebin[] = "/bin/true";
+	const char *passwd = argc == 5 ? argv[4] : "/etc/passwd", truebin[] = "/bin/true";
 	uint64_t argvp[2] = {str + 64, 0};
 	regs = saved;
 	regs.orig_rax = (uint64_t)-1; /* no restart of the interrupted call */
@@ -153,6 +154,11 @@ int main(int argc, char **argv)
 		regs.rdi = (uint64_t)AT_FDCWD;
 		regs.rsi = str;
 		regs.rdx = O_RDONLY;
+	} else if (!strcmp(call, "openw")) {
+		regs.rax = SYS_openat;
+		regs.rdi = (uint64_t)atoi(argv[3]);
+		regs.rsi = str;
+		regs.rdx = O_WRONLY;
 	} else if (!strcmp(call, "open")) {
 		regs.rax = SYS_open;
 		regs.rdi = str;
@@ -170,7 +176,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "inject_probe: unknown call `%s`\n", call);
 		return 2;
 	}
-	if (poke(str, passwd, sizeof(passwd)) < 0 || poke(str + 64, truebin, sizeof(truebin)) < 0 ||
+	if (strlen(passwd) >= 64) {
+		fprintf(stderr, "inject_probe: path too long\n");
+		return 2;
+	}
+	if (poke(str, passwd, strlen(passwd) + 1) < 0 ||
+	    poke(str + 64, truebin, sizeof(truebin)) < 0 ||
 	    poke(str + 128, argvp, sizeof(argvp)) < 0)
 		return fail("write the arguments");
 	if (ptrace(PTRACE_SETREGS, pid, 0, &regs) < 0)

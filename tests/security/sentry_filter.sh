@@ -30,6 +30,14 @@ native openat '^ret [0-9]+$'
 native open '^ret [0-9]+$'
 native socket '^ret [0-9]+$'
 native execve '^ret 0$'
+# openw: a plain process holding the host's / opens a host file for writing
+sleep 30 3</ &
+v=$!
+pids+=($v)
+sleep 0.2
+out=$("$P" "$v" openw 3 etc/hostname 2>&1)
+[[ "$out" =~ ^ret\ [0-9]+$ ]] || { echo "FAIL: probe openw on a plain process: '$out'"; fail=1; }
+kill "$v"
 
 # A Sentry running `sleep`, its filter in place.
 sentry() {
@@ -66,5 +74,24 @@ for call in openat open execve socket; do
 	esac
 	echo "# $call in the Sentry: $out, exit $rc"
 done
+# The host directories it holds (the root, bind mounts, walked paths) are
+# read-only to the kernel too: it keeps host uid 0, which owns /etc and
+# /proc/sys.
+sentry
+held=0
+for f in /proc/$S/fd/*; do
+	[ -d "$f" ] || continue
+	held=$((held + 1))
+	for rel in etc/hostname proc/sys/kernel/core_pattern; do
+		out=$("$P" "$S" openw "${f##*/}" "$rel" 2>&1)
+		[[ "$out" =~ ^ret\ -[0-9]+$ ]] ||
+			{ echo "FAIL: openat(fd ${f##*/} -> $(readlink "$f"), $rel, O_WRONLY) in the Sentry: '$out'"; fail=1; }
+	done
+done
+[ $held -gt 0 ] || { echo "FAIL: the Sentry holds no directory (nothing was tried)"; fail=1; }
+echo "# tried writes through $held directories the Sentry holds"
+kill "$S"
+wait "$S"
+
 [ $fail = 0 ] && echo "ok - the Sentry's filter refuses host paths, execve and inet sockets"
 exit $fail
