@@ -172,8 +172,13 @@ static int build_fs(const struct sentry_config *cfg, int gofer_sock, struct fs_c
 			return e;
 	} else {
 		int rootfd = sentry_host_tree(rootpath, 1);
-		if (rootfd < 0)
+		struct stat st;
+		if (rootfd < 0 || fstat(rootfd, &st) < 0)
 			return -errno;
+		if (!S_ISDIR(st.st_mode)) {
+			close(rootfd);
+			return -ENOTDIR;
+		}
 		lower = hostfs_new(rootfd, 1);
 	}
 	struct inode *upper = tmpfs_new(0755);
