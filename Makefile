@@ -16,6 +16,7 @@ LIBSRCS := $(filter-out src/cmd/main.c,$(SRCS))
 OBJS    := $(patsubst %,$(BUILD)/obj/%.o,$(LIBSRCS))
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 SYSTESTS:= $(patsubst tests/syscalls/%.c,$(BUILD)/tests/syscalls/%,$(wildcard tests/syscalls/*.c))
+SECTOOLS:= $(patsubst tests/security/%.c,$(BUILD)/tests/security/%,$(wildcard tests/security/*.c))
 
 # The sanitizer build of the unit tests: same sources, own object tree.
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -66,6 +67,11 @@ $(BUILD)/tests/syscalls/%: tests/syscalls/%.c tests/syscalls/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -o $@ $< -lpthread
 
+# Tools of the security tests (tests/security/*.sh run them).
+$(BUILD)/tests/security/%: tests/security/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu17 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -o $@ $<
+
 unit: $(UNIT)
 unit-asan: $(ASAN_UNIT)
 
@@ -74,7 +80,7 @@ demo: deps
 	@scripts/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all unit unit-asan $(SYSTESTS) check-format
+	@$(MAKE) --no-print-directory all unit unit-asan $(SYSTESTS) $(SECTOOLS) check-format
 	@tests/run.sh
 
 bench: deps

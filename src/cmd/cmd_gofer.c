@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -51,6 +52,7 @@ int cmd_gofer(struct cli_globals *g, int argc, char **argv, struct error **err)
 	size_t n = 0;
 	int sock = -1, confine = 1, c;
 	const char *listen_path = NULL;
+	prctl(PR_SET_NAME, "cvisor-gofer", 0, 0, 0); /* how ps shows it */
 	optind = 0; /* main parsed its own options with getopt already */
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

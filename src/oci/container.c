@@ -127,14 +127,19 @@ static int sentry_process_settings(const struct oci_spec *s, struct sentry_confi
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
+static int write_file_at(int dirfd, const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
 	ssize_t n = write(fd, text, strlen(text));
 	close(fd);
 	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	return write_file_at(AT_FDCWD, path, text);
 }
 
 /* With a console socket the program's stdio is the terminal: the
@@ -224,6 +229,9 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		log_error("container `%s`: out of memory", o->id);
 		_exit(127);
 	}
+	/* the confined Sentry opens no host path: the state directory first */
+	cleanup_free char *dir = state_file(o->root, o->id, "");
+	int dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	int rc = sentry_run(&cfg, &err);
 	if (rc < 0) {
 		char *t = error_text(err);
@@ -232,9 +240,8 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	}
 	char buf[16];
 	snprintf(buf, sizeof(buf), "%d\n", rc);
-	cleanup_free char *exitf = state_file(o->root, o->id, "exit");
-	if (exitf)
-		write_file(exitf, buf);
+	if (dirfd >= 0)
+		write_file_at(dirfd, "exit", buf);
 	_exit(rc);
 }
 

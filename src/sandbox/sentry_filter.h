@@ -1,8 +1,9 @@
-/* The Sentry's own seccomp filter, installed once its helpers (the stub
- * zygote, the Gofer) are running: a first step of its confinement. It
- * denies what the Sentry never needs after start and an attacker who took
- * it over would want: starting programs, new namespaces and mounts, inet
- * sockets, tracing new processes, kernel modules and the like. */
+/* The Sentry's own seccomp filter, the last step of its confinement (see
+ * sentry_confine.h), installed once the first program is loaded: an
+ * allow-list of the calls the Sentry makes from then on. No execve, no
+ * open() or openat() of a path from the cwd or root (only relative to fds
+ * it holds), no new sockets, mounts, namespaces, processes or tracees.
+ * Anything else kills the Sentry. */
 #ifndef CVISOR_SANDBOX_SENTRY_FILTER_H
 #define CVISOR_SANDBOX_SENTRY_FILTER_H
 

@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sandbox/sentry_confine.h"
 #include "sandbox/sentry_filter.h"
 #include "sentry/control/control.h"
 #include "sentry/fs/dev/chardev.h"
@@ -268,7 +270,7 @@ static int root_writable(const struct sentry_config *cfg)
 
 static pid_t gofer_pid;
 
-/* The Gofer runs where the Sentry runs (the platform has pinned it by now):
+/* The Gofer runs where the Sentry runs (once the platform has pinned it):
  * every 9P round trip wakes the other side, and on VMs a cross-CPU wake-up
  * costs many times a same-CPU one (measured: `find /usr` 10 s vs 6 s). */
 static void gofer_follow_cpu(void)
@@ -282,7 +284,6 @@ static void gofer_follow_cpu(void)
  * all reached through the Gofer connection c. */
 static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct fs_context **out)
 {
-	gofer_follow_cpu();
 	struct inode *lower, *root;
 	int err = attach(c, root_path(cfg), root_writable(cfg) ? 0 : GOFERFS_READONLY, &lower);
 	if (err)
@@ -447,9 +448,7 @@ static int init_process_settings(const struct sentry_config *cfg, struct task *t
 
 static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct error **err)
 {
-	int e = plat_init();
-	if (e)
-		return error_set(err, -e, "start the platform");
+	int e;
 	strace_enabled = cfg->strace;
 	if (cfg->max_tasks > 0)
 		pid_max_tasks = cfg->max_tasks;
@@ -484,6 +483,12 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	struct file *tty = NULL;
 	if (!files || (e = cfg->terminal ? stdio_tty(cfg, files, &tty) : stdio_files(files)))
 		return error_set(err, files ? -e : ENOMEM, "set up standard files");
+	/* the stub zygote is forked after this and shares the confinement */
+	if (sentry_confine(err) < 0)
+		return -1;
+	if ((e = plat_init()))
+		return error_set(err, -e, "start the platform");
+	gofer_follow_cpu();
 	struct plat_thread *pt;
 	if ((e = plat_as_new(&pt)))
 		return error_set(err, -e, "create the first address space");
@@ -577,6 +582,7 @@ static void raise_nofile(void)
 
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
+	prctl(PR_SET_NAME, "cvisor-sentry", 0, 0, 0); /* how ps shows it */
 	plug_stdio();
 	raise_nofile();
 	/* the Gofer starts before the platform, so it inherits none of it */

@@ -2,8 +2,11 @@
  * that runs the application's threads (the Sentry's own work on its behalf
  * is not counted). Kept in the process when it exits. */
 #include "sentry/kernel/task.h"
+#include "sandbox/sentry_confine.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <time.h>
 
 #define CPUCLOCK_SCHED	   2
@@ -24,8 +27,11 @@ long process_maxrss_kb(struct process *p)
 	if (!p->threads || !p->threads->plat)
 		return 0;
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/statm", p->threads->plat->as->pid);
-	FILE *f = fopen(path, "re");
+	snprintf(path, sizeof(path), "%d/statm", p->threads->plat->as->pid);
+	int fd = sentry_proc_open(path, O_RDONLY);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
 	long size = 0, rss = 0;
 	if (f) {
 		if (fscanf(f, "%ld %ld", &size, &rss) != 2)

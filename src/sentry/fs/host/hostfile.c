@@ -16,6 +16,7 @@
 #include "sentry/fs/pipe/pipe.h"
 #include "sentry/kernel/task.h"
 #include "sentry/syscalls/syscalls.h"
+#include "sandbox/sentry_confine.h"
 
 struct hostfile {
 	int fd;
@@ -241,8 +242,11 @@ static const char *host_name(int fd, const struct stat *st)
 		return name;
 	}
 	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, name, sizeof(name) - 1);
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	int lfd = sentry_proc_open(link, O_PATH | O_NOFOLLOW);
+	ssize_t n = lfd >= 0 ? readlinkat(lfd, "", name, sizeof(name) - 1) : -1;
+	if (lfd >= 0)
+		close(lfd);
 	if (n <= 0 || name[0] != '/')
 		snprintf(name, sizeof(name), "host:[%lu]", (unsigned long)st->st_ino);
 	else

@@ -14,6 +14,7 @@
 #include "sentry/platform/platform.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -35,6 +36,7 @@
 #include <sys/rseq.h>
 
 #include "lib/log.h"
+#include "sandbox/sentry_confine.h"
 
 #ifndef PTRACE_SYSEMU
 #define PTRACE_SYSEMU 31
@@ -229,9 +231,10 @@ static struct sock_filter stub_filter[] = {
 
 static int find_vdso(void)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
+	int fd = sentry_proc_open("self/maps", O_RDONLY);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f)
-		return -errno;
+		return fd >= 0 ? (close(fd), -ENOMEM) : -errno;
 	char line[512];
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long lo, hi;
@@ -298,6 +301,7 @@ int plat_init(void)
 		return -errno;
 	if (z == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "cvisor-stub", 0, 0, 0);
 		/* a process group of their own: the terminal's ^C reaches only
 		 * the Sentry, which passes it into the sandbox */
 		setpgid(0, 0);
