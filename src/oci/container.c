@@ -172,6 +172,7 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 {
 	if (own_session)
 		setsid();
+	sentry_hold_host_signals(); /* `start` returns as soon as we go on */
 	if (tty_fd >= 0 && o->console_socket)
 		release_stdio();
 	struct error *err = NULL;

@@ -583,6 +583,7 @@ static void raise_nofile(void)
 int sentry_run(const struct sentry_config *cfg, struct error **err)
 {
 	prctl(PR_SET_NAME, "cvisor-sentry", 0, 0, 0); /* how ps shows it */
+	sentry_hold_host_signals();
 	plug_stdio();
 	raise_nofile();
 	/* the Gofer starts before the platform, so it inherits none of it */

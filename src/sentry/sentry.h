@@ -77,6 +77,11 @@ struct sentry_config {
 #define SENTRY_FILES_GOFER  0
 #define SENTRY_FILES_DIRECT 1
 
+/* Holds (blocks) the host signals the Sentry forwards into the sandbox
+ * until its scheduler runs, so one sent early (`kill` right after `start`)
+ * is forwarded, not taken by its default action. */
+void sentry_hold_host_signals(void);
+
 /* Returns the exit status of the first program (128+N if killed by N). */
 int sentry_run(const struct sentry_config *cfg, struct error **err);
 

@@ -39,9 +39,10 @@ done
 	bad "uid_map: $(cat "/proc/$S/uid_map")"
 
 # the stubs (children of the zygote, the Sentry's child) share all of it
-stubs=$(pgrep -P "$(pgrep -P "$S" | head -1)")
+zygote=$(pgrep -P "$S" -x cvisor-stub | head -1) # the Gofer is a child too
+stubs=$(pgrep -P "$zygote")
 [ -n "$stubs" ] || bad "no stub found"
-for p in $(pgrep -P "$S") $stubs; do
+for p in $zygote $stubs; do
 	check_creds "$p" "stub $p"
 	[ "$(readlink "/proc/$p/ns/mnt")" = "$(readlink "/proc/$S/ns/mnt")" ] ||
 		bad "stub $p is in another mount namespace"

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "sentry/sentry.h"
 #include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/host/hostfile.h"
 #include "sentry/kernel/ktimer.h"
@@ -276,12 +277,28 @@ static void forward_host_signals(void)
 	}
 }
 
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+void sentry_hold_host_signals(void)
+{
+	sigset_t set;
+	forwarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 static int sched_setup(void)
 {
 	struct sigaction sa = {.sa_handler = on_host_signal}; /* no SA_RESTART: waits end */
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
 	sigset_t set;
+	forwarded_set(&set); /* held since sentry_hold_host_signals(): now they count */
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
