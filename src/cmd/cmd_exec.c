@@ -121,7 +121,9 @@ int cmd_exec(struct cli_globals *g, int argc, char **argv, struct error **err)
 		case 'n':
 			o.no_new_privs = true;
 			break;
-		case 'c': /* the terminal's, refused with --tty below */
+		case 'c':
+			o.console_socket = optarg;
+			break;
 		case 'l': /* SELinux and AppArmor do not apply inside the Sentry */
 		case 'a':
 		case 'i':

@@ -24,6 +24,7 @@ struct oci_exec_opts {
 	char **caps; /* --cap names added to every set; NULL-terminated */
 	bool no_new_privs, detach, tty;
 	const char *pid_file;
+	const char *console_socket; /* with tty: gets the terminal's master */
 };
 
 /* `exec`: runs a new process in a running container. In the foreground it

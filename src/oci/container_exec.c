@@ -14,6 +14,7 @@
 
 #include "lib/cleanup.h"
 #include "oci/container.h"
+#include "oci/console.h"
 #include "oci/container_control.h"
 #include "oci/container_client.h"
 #include "oci/spec.h"
@@ -211,8 +212,6 @@ static int detach_waiter(const struct oci_exec_opts *o, int fd, struct error **e
 
 int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 {
-	if (o->tty)
-		return error_set(err, ENOTSUP, "exec --tty: terminals are not supported yet");
 	struct oci_state *st = NULL;
 	if (oci_control_state(o->root, o->id, 1u << OCI_STATUS_RUNNING, "exec into", &st, err) < 0)
 		return -1;
@@ -222,8 +221,9 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (load_process(o, st, &p, err) < 0)
 		goto out;
-	if (p->terminal) {
-		rc = error_set(err, ENOTSUP, "exec: `terminal` is not supported yet");
+	bool tty = o->tty || p->terminal;
+	if (tty && !o->console_socket) {
+		rc = error_set(err, EINVAL, "exec: a terminal needs --console-socket");
 		goto out;
 	}
 	if (!p->args || !p->args[0]) {
@@ -232,11 +232,21 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	}
 	if (!(req = request(o, p, err)))
 		goto out;
-	/* our fds 0-2 (a closed one as /dev/null) become the process's */
+	/* our fds 0-2 (a closed one as /dev/null) become the process's; with
+	 * a terminal, the slave of a host pty whose master the client gets */
 	int fds[3];
 	for (int i = 0; i < 3; i++)
 		fds[i] = fcntl(i, F_GETFD) >= 0 ? i : null;
-	fd = control_client_send(st, req, fds, 3, err);
+	cleanup_close int slave = -1;
+	if (tty) {
+		uint16_t rows = p->has_console_size ? (uint16_t)p->console_height : 0;
+		uint16_t cols = p->has_console_size ? (uint16_t)p->console_width : 0;
+		if (console_send_pty(o->console_socket, rows, cols, &slave, err) < 0)
+			goto out;
+		fds[0] = slave;
+		json_object_set_new(req, "tty", json_true());
+	}
+	fd = control_client_send(st, req, fds, tty ? 1 : 3, err);
 	req = NULL;
 	json_t *reply = NULL;
 	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)

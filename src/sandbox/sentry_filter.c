@@ -166,6 +166,12 @@ static int add_rules(scmp_filter_ctx ctx)
 	for (size_t i = 0; i < sizeof(tty_ioctls) / sizeof(tty_ioctls[0]) && !rc; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      LOW32(1, tty_ioctls[i]));
+	/* A terminal bridged at run time (`exec --tty`) becomes the Sentry's
+	 * controlling terminal if it has none, so resizes come as SIGWINCH;
+	 * arg 0: never stolen from another session. */
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2, LOW32(1, TIOCSCTTY),
+				      SCMP_A2(SCMP_CMP_EQ, 0));
 	return rc;
 }
 

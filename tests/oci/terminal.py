@@ -107,6 +107,35 @@ def shell_session(t, rows, cols):
     t.send("kill %1; exit 5\r")
 
 
+def exec_tty(cv, cid, sock_path):
+    """exec --tty: a second terminal, from the same console protocol."""
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(sock_path)
+    srv.listen(1)
+    p = subprocess.Popen(cv + ["exec", "--tty", "--console-socket", sock_path, cid, "/bin/sh",
+                               "-c", "busybox tty; test -t 0 && echo stdin-tty; exit 4"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    srv.settimeout(10)
+    try:
+        conn, _ = srv.accept()
+    except socket.timeout:
+        print("FAIL: exec --tty sent no terminal: %r" % (p.communicate(timeout=30),))
+        sys.exit(1)
+    msg, fds, _, _ = socket.recv_fds(conn, 1024, 4)
+    if len(fds) != 1:
+        print("FAIL: exec console socket message %r with %d fds" % (msg, len(fds)))
+        sys.exit(1)
+    t = Term(fds[0])
+    t.expect("/dev/pts/")
+    t.expect("stdin-tty")
+    rc = p.wait(timeout=30)
+    if rc != 4:
+        print("FAIL: exec --tty exit status %d, want 4: %r" % (rc, p.communicate()))
+        sys.exit(1)
+    os.close(fds[0])
+
+
 def console(sock_path, cvisor, root, bundle, cid):
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(sock_path)
@@ -134,6 +163,7 @@ def console(sock_path, cvisor, root, bundle, cid):
         print("FAIL: consoleSize gave %r" % (t.size(),))
         sys.exit(1)
     subprocess.run(cv + ["start", cid], timeout=60, check=True)
+    exec_tty(cv, cid, sock_path + ".exec")
     shell_session(t, 24, 80)
     r = subprocess.run(cv + ["wait", cid], timeout=60)
     if r.returncode != 5:

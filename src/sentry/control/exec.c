@@ -15,6 +15,7 @@
 #include "oci/json_util.h"
 #include "oci/spec.h"
 #include "sentry/control/control.h"
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/host/hoststdio.h"
 #include "sentry/fs/vfs.h"
@@ -135,8 +136,9 @@ static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *group
 }
 
 /* A new process, child of the reaper, with init's files context and
- * rlimits and the fds given as 0, 1, 2; *out is its only task. */
-static int new_process(int *fds, int nfds, struct task **out)
+ * rlimits and the fds given as 0, 1, 2 (or the terminal term as all
+ * three); *out is its only task. */
+static int new_process(int *fds, int nfds, struct file *term, struct task **out)
 {
 	struct process *init = process_by_pid(1);
 	if (!init || init->zombie || init->exiting || !init->threads)
@@ -158,6 +160,9 @@ static int new_process(int *fds, int nfds, struct task **out)
 		if (e)
 			return e;
 	}
+	for (int i = 0; term && i < 3; i++)
+		if (fdt_install_at(files, i, file_get(term), 0, 1024) < 0)
+			return -EMFILE;
 	pid_t pid;
 	if ((e = task_start_init(pt, mm, files, fs, &pid)))
 		return e;
@@ -198,8 +203,29 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 		goto out;
 	}
 	static char *no_env[] = {NULL};
-	struct task *t;
-	int e = new_process(fds, nfds, &t);
+	/* with a terminal: one host fd, the slave of the client's pty, bridged
+	 * to a sandbox pty that is the process's stdio and controlling tty */
+	struct file *term = NULL;
+	int e = 0;
+	if (json_is_true(json_object_get(req, "tty"))) {
+		if (nfds != 1) {
+			control_reply_error(c, EINVAL, "exec: a terminal is one fd");
+			goto out;
+		}
+		term = devpts_bridge_new(fds[0], &e);
+		fds[0] = -1; /* the bridge has it, or closed it */
+		if (!term) {
+			control_reply_error(c, -e, "exec: terminal: %s", strerror(-e));
+			goto out;
+		}
+		nfds = 0;
+	}
+	struct task *t = NULL;
+	e = new_process(fds, nfds, term, &t);
+	if (!e && term)
+		e = devpts_set_ctty(term, t->proc->sid, t->proc->pgid);
+	if (term)
+		file_put(term);
 	if (e) {
 		control_reply_error(c, -e, "exec: create the process: %s", strerror(-e));
 		goto out;
