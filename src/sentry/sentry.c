@@ -268,18 +268,6 @@ static int root_writable(const struct sentry_config *cfg)
 	return cfg->overlay_none && !cfg->readonly_root;
 }
 
-static pid_t gofer_pid;
-
-/* The Gofer runs where the Sentry runs (once the platform has pinned it):
- * every 9P round trip wakes the other side, and on VMs a cross-CPU wake-up
- * costs many times a same-CPU one (measured: `find /usr` 10 s vs 6 s). */
-static void gofer_follow_cpu(void)
-{
-	cpu_set_t set;
-	if (gofer_pid > 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
-		sched_setaffinity(gofer_pid, sizeof(set), &set);
-}
-
 /* The root (under a memory overlay unless --overlay=none) and every mount,
  * all reached through the Gofer connection c. */
 static int build_fs(const struct sentry_config *cfg, struct p9_client *c, struct fs_context **out)
@@ -488,7 +476,6 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 		return -1;
 	if ((e = plat_init()))
 		return error_set(err, -e, "start the platform");
-	gofer_follow_cpu();
 	struct plat_thread *pt;
 	if ((e = plat_as_new(&pt)))
 		return error_set(err, -e, "create the first address space");
@@ -586,14 +573,17 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	sentry_hold_host_signals();
 	plug_stdio();
 	raise_nofile();
-	/* the Gofer starts before the platform, so it inherits none of it */
+	/* The Gofer runs where the Sentry runs, so it inherits the pinning:
+	 * every 9P round trip wakes the other side, and on VMs a cross-CPU
+	 * wake-up costs many times a same-CPU one (`find /usr` 10 s vs 6 s).
+	 * It starts before the platform, so it inherits none of the rest. */
+	plat_pin_cpu();
 	char *specs[cfg->n_mounts + 1];
 	int n = export_specs(cfg, specs);
 	if (n < 0)
 		return error_set(err, -n, "start the gofer");
 	pid_t gofer = 0;
 	int sock = gofer_launch((const char *const *)specs, (size_t)n, &gofer);
-	gofer_pid = gofer;
 	for (int i = 0; i < n; i++)
 		free(specs[i]);
 	if (sock < 0)

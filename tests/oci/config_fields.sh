@@ -5,6 +5,7 @@
 # and fields the sandbox cannot honour refused with their name.
 cd "$(dirname "$0")/../.."
 . tests/oci/lib/container_test.sh
+need_static_busybox
 
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/etc" "$bundle/rootfs/data/sub" "$bundle/rootfs/tmp"

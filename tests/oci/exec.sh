@@ -1,7 +1,8 @@
 #!/bin/bash
 # exec into a running container: exit status, stdin/stdout, env/cwd/user,
 # --process, --detach with --pid-file (the waiter exits with the status),
-# signals to a foreground exec, --tty refused, exec into a stopped one fails.
+# signals to a foreground exec, --tty without a console socket refused
+# (exec --tty itself is in terminal.sh), exec into a stopped one fails.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
 
 config "d['process']['args']=$(args sleep 100); d['process']['env'].append('FROM_CONFIG=yes')"
@@ -67,8 +68,8 @@ kill -TERM $pid
 wait $pid
 [ $? = 9 ] || fail "SIGTERM to a foreground exec did not reach the process"
 
-cv exec --tty e1 true 2>"$tmp/err" && fail "exec --tty accepted"
-grep -q tty "$tmp/err" || fail "--tty error: $(cat "$tmp/err")"
+cv exec --tty e1 true 2>"$tmp/err" && fail "exec --tty without --console-socket accepted"
+grep -q -- --console-socket "$tmp/err" || fail "--tty error: $(cat "$tmp/err")"
 cv exec e1 2>/dev/null && fail "exec without a command accepted"
 
 # a state root and id too long for a unix socket path (Docker's are)

@@ -4,19 +4,7 @@
 # run --detach, hooks. The rootfs is busybox-static if installed, otherwise
 # the host's /bin/sh and a few tools with their libraries (ldd).
 cd "$(dirname "$0")/../.."
-CVISOR=${CVISOR:-$PWD/build/cvisor}
-[ -x "$CVISOR" ] || { echo "build/cvisor is not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 is needed to edit config.json"; exit 77; }
-tmp=$(mktemp -d)
-cleanup() {
-	for id in $("$CVISOR" --root "$tmp/state" list -q 2>/dev/null); do
-		"$CVISOR" --root "$tmp/state" delete --force "$id" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cv() { timeout 60 "$CVISOR" --root "$tmp/state" "$@"; }
+. tests/oci/lib/container_test.sh
 
 # The rootfs.
 bundle=$tmp/bundle rootfs=$tmp/bundle/rootfs

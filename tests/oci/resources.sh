@@ -6,6 +6,7 @@
 # --systemd-cgroup paths.
 cd "$(dirname "$0")/../.."
 . tests/oci/lib/container_test.sh
+need_static_busybox
 [ "$(id -u)" = 0 ] || { echo "cgroups need root"; exit 77; }
 grep -q cgroup /proc/self/mountinfo || { echo "no cgroup file system mounted"; exit 77; }
 

@@ -6,20 +6,10 @@
 # interactive `cvisor do bash -i` (job control, ^C, ^Z, fg). The driver is
 # tests/oci/terminal.py; the expectations are checked natively first.
 cd "$(dirname "$0")/../.."
-CVISOR=${CVISOR:-$PWD/build/cvisor}
-[ -x "$CVISOR" ] || { echo "build/cvisor is not built"; exit 77; }
+. tests/oci/lib/container_test.sh
+need_static_busybox
 python3 -c 'import socket; socket.recv_fds' 2>/dev/null || { echo "python3 with socket.recv_fds is needed"; exit 77; }
-[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || { echo "busybox-static is needed for the rootfs"; exit 77; }
 command -v bash >/dev/null || { echo "bash is needed"; exit 77; }
-tmp=$(mktemp -d)
-cleanup() {
-	for id in $("$CVISOR" --root "$tmp/state" list -q 2>/dev/null); do
-		"$CVISOR" --root "$tmp/state" delete --force "$id" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 drive() { timeout 120 python3 tests/oci/terminal.py "$@"; }
 
 # The driver's expectations hold on the host's own terminals.

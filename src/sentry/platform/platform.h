@@ -52,6 +52,9 @@ struct plat_thread {
 
 /* Creates the zygote. Called once, before the Sentry confines itself. */
 int plat_init(void);
+/* Pins the caller to the CPU it runs on (plat_init does it too; earlier
+ * for what should follow, such as the Gofer). CVISOR_NO_PIN=1: no. */
+int plat_pin_cpu(void);
 /* vdso/vvar range of every address space (from the zygote). */
 void plat_vdso_range(uint64_t *start, uint64_t *end, uint64_t *vdso_base);
 

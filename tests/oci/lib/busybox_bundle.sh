@@ -3,21 +3,8 @@
 # rootfs, default spec), and defines fail, cv (cvisor --root $tmp/state),
 # config 'python on d' (edits config.json from the default) and args.
 cd "$(dirname "$0")/../.." || exit 1
-CVISOR=${CVISOR:-$PWD/build/cvisor}
-[ -x "$CVISOR" ] || { echo "build/cvisor is not built"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 is needed to edit config.json"; exit 77; }
-[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 ||
-	{ echo "busybox-static is needed for the rootfs"; exit 77; }
-tmp=$(mktemp -d)
-cleanup() {
-	for id in $("$CVISOR" --root "$tmp/state" list -q 2>/dev/null); do
-		"$CVISOR" --root "$tmp/state" delete --force "$id" >/dev/null 2>&1
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-cv() { timeout 60 "$CVISOR" --root "$tmp/state" "$@"; }
+. tests/oci/lib/container_test.sh
+need_static_busybox
 
 bundle=$tmp/bundle
 mkdir -p "$bundle/rootfs"/{bin,etc,tmp,data} "$tmp/host"

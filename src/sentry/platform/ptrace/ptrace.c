@@ -267,7 +267,7 @@ static long zsys(uint64_t insn, long nr, uint64_t a0, uint64_t a1, uint64_t a2, 
 	return inject_at(&zygote, insn, nr, a, NULL);
 }
 
-static int pin_cpu(void)
+int plat_pin_cpu(void)
 {
 	/* A cross-CPU wake-up of a stopped tracee costs ~15x a same-CPU one on
 	 * VMs (measured: 99 us vs 6 us per system call); keep the Sentry and
@@ -292,7 +292,7 @@ int plat_init(void)
 	unsigned int eax, ebx, ecx, edx;
 	__asm__ volatile("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(0));
 	plat_fpstate_size = ebx;
-	pin_cpu();
+	plat_pin_cpu();
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
