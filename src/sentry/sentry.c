@@ -35,6 +35,7 @@
 #include "sentry/fs/tmpfs/tmpfs.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
+#include "sentry/loader/exec.h"
 #include "sentry/kernel/uts.h"
 #include "sentry/mm/mm.h"
 #include "sentry/platform/platform.h"
@@ -42,7 +43,6 @@
 
 extern struct mount *vfs_root_mount;
 extern char sandbox_hostname[65];
-long exec_task(struct task *t, const char *path, char **argv, char **envp);
 
 /* Mounts procfs on /proc (left as it is if the root has no /proc). */
 static int mount_procfs(struct mount *root)
@@ -375,37 +375,6 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
-/* The program named by prog: a path as it is, else the first executable
- * regular file of that name in the directories of path, looked up in the
- * sandbox's own file system as a shell would (never on the host). Returns
- * a malloc'd path or NULL. */
-static char *find_program(struct task *t, const char *prog, const char *path)
-{
-	if (strchr(prog, '/'))
-		return strdup(prog);
-	char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
-	char *found = NULL;
-	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		char *cand;
-		if (asprintf(&cand, "%s/%s", d, prog) < 0)
-			break;
-		struct walk_result w;
-		if (vfs_walk(t, AT_FDCWD, cand, 0, &w) == 0) {
-			struct inode *in = w.d->inode;
-			if (in->iops && in->iops->getattr)
-				in->iops->getattr(in);
-			if (S_ISREG(in->mode) && vfs_permission(t, in, 1 /* X_OK */) == 0)
-				found = cand;
-			walk_result_put(&w);
-		}
-		if (!found)
-			free(cand);
-	}
-	free(dirs);
-	return found;
-}
-
 /* rlimits, capabilities, groups, umask and domain name of the first
  * program, from config.json. */
 static int init_process_settings(const struct sentry_config *cfg, struct task *t)
@@ -497,15 +466,7 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	}
 	if ((e = init_process_settings(cfg, t)))
 		return error_set(err, -e, "set up the first program's process");
-	const char *path = cfg->root ? NULL : getenv("PATH");
-	for (char **e = cfg->root ? cfg->envp : NULL; e && *e; e++)
-		if (strncmp(*e, "PATH=", 5) == 0)
-			path = *e + 5;
-	char *prog = find_program(t, cfg->argv[0], path);
-	if (!prog)
-		return error_set(err, ENOENT, "`%s`", cfg->argv[0]);
-	long r = exec_task(t, prog, cfg->argv, cfg->envp);
-	free(prog);
+	long r = exec_search(t, cfg->argv, cfg->envp);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
 	if (cfg->control_fd > 0 && control_start(cfg->control_fd, err) < 0)

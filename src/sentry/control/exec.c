@@ -21,9 +21,8 @@
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/internal.h"
 #include "sentry/kernel/task.h"
+#include "sentry/loader/exec.h"
 #include "sentry/mm/mm.h"
-
-long exec_task(struct task *t, const char *path, char **argv, char **envp);
 
 static struct process reaper;
 static struct sighand reaper_sighand;
@@ -82,36 +81,6 @@ void control_reap(void)
 		process_free(c);
 		record(pid, st);
 	}
-}
-
-/* The program: args[0] as it is if it holds a '/', else searched in the
- * PATH of env as execvp does. */
-static long exec_program(struct task *t, char **args, char **env)
-{
-	if (strchr(args[0], '/'))
-		return exec_task(t, args[0], args, env);
-	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	for (char **e = env; *e; e++)
-		if (strncmp(*e, "PATH=", 5) == 0)
-			path = *e + 5;
-	long r = -ENOENT, denied = 0;
-	for (const char *d = path; *d;) {
-		size_t len = strcspn(d, ":");
-		char *cand = malloc(len + strlen(args[0]) + 2);
-		if (!cand)
-			return -ENOMEM;
-		memcpy(cand, d, len);
-		cand[len] = '/';
-		strcpy(cand + len + 1, args[0]);
-		r = exec_task(t, cand, args, env);
-		free(cand);
-		if (r >= 0 || (r != -ENOENT && r != -EACCES && r != -ENOTDIR))
-			return r;
-		if (r == -EACCES)
-			denied = 1;
-		d += len + (d[len] == ':');
-	}
-	return denied ? -EACCES : -ENOENT;
 }
 
 static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *groups, json_t *caps)
@@ -245,7 +214,7 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 					    strerror((int)-r));
 		}
 	}
-	if (r == 0 && (r = exec_program(t, args, env ? env : no_env)) < 0)
+	if (r == 0 && (r = exec_search(t, args, env ? env : no_env)) < 0)
 		control_reply_error(c, (int)-r, "exec `%s`: %s", args[0], strerror((int)-r));
 	if (r < 0) {
 		signal_kill_proc(t->proc, SIGKILL, NULL); /* it never ran; reaped as usual */

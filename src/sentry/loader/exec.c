@@ -16,6 +16,7 @@
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/internal.h"
+#include "sentry/loader/exec.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -535,4 +536,32 @@ SYSCALL(execve)
 SYSCALL(execveat)
 {
 	return do_execveat(t, (int)a[0], a[1], a[2], a[3], (int)a[4]);
+}
+
+long exec_search(struct task *t, char **args, char **env)
+{
+	if (strchr(args[0], '/'))
+		return exec_task(t, args[0], args, env);
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char **e = env; *e; e++)
+		if (strncmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	long r = -ENOENT, denied = 0;
+	for (const char *d = path; *d;) {
+		size_t len = strcspn(d, ":");
+		char *cand = malloc(len + strlen(args[0]) + 2);
+		if (!cand)
+			return -ENOMEM;
+		memcpy(cand, d, len);
+		cand[len] = '/';
+		strcpy(cand + len + 1, args[0]);
+		r = exec_task(t, cand, args, env);
+		free(cand);
+		if (r >= 0 || (r != -ENOENT && r != -EACCES && r != -ENOTDIR))
+			return r;
+		if (r == -EACCES)
+			denied = 1;
+		d += len + (d[len] == ':');
+	}
+	return denied ? -EACCES : -ENOENT;
 }
