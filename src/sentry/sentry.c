@@ -375,7 +375,7 @@ static int stdio_files(struct fd_table *ft)
 	return 0;
 }
 
-/* rlimits, capabilities, groups, umask and domain name of the first
+/* ids, rlimits, capabilities, groups, umask and domain name of the first
  * program, from config.json. */
 static int init_process_settings(const struct sentry_config *cfg, struct task *t)
 {
@@ -386,16 +386,10 @@ static int init_process_settings(const struct sentry_config *cfg, struct task *t
 			return -EINVAL;
 		p->rlim[r->resource] = (struct linux_rlimit){r->soft, r->hard};
 	}
-	if (cfg->has_caps) {
-		p->creds.cap_eff = cfg->cap_eff;
-		p->creds.cap_perm = cfg->cap_perm;
-		p->creds.cap_inh = cfg->cap_inh;
-	}
-	if (cfg->n_groups > sizeof(p->creds.groups) / sizeof(p->creds.groups[0]))
+	const uint64_t caps[3] = {cfg->cap_eff, cfg->cap_perm, cfg->cap_inh};
+	if (creds_set(&p->creds, cfg->uid, cfg->gid, cfg->groups, cfg->n_groups,
+		      cfg->has_caps ? caps : NULL))
 		return -EINVAL;
-	for (size_t i = 0; i < cfg->n_groups; i++)
-		p->creds.groups[i] = cfg->groups[i];
-	p->creds.ngroups = (uint32_t)cfg->n_groups;
 	if (cfg->has_umask)
 		t->fs->umask = cfg->umask & 0777;
 	if (cfg->domainname)
@@ -457,13 +451,6 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	struct task *t = task_by_tid(pid);
 	if (tty)
 		devpts_set_ctty(tty, t->proc->sid, t->proc->pgid);
-	if (cfg->uid || cfg->gid) {
-		struct creds *c = &t->proc->creds;
-		c->ruid = c->euid = c->suid = c->fsuid = cfg->uid;
-		c->rgid = c->egid = c->sgid = c->fsgid = cfg->gid;
-		if (cfg->uid)
-			c->cap_eff = c->cap_perm = 0;
-	}
 	if ((e = init_process_settings(cfg, t)))
 		return error_set(err, -e, "set up the first program's process");
 	long r = exec_search(t, cfg->argv, cfg->envp);

@@ -83,25 +83,23 @@ void control_reap(void)
 	}
 }
 
+/* exec's user and capabilities (JSON checked by the caller's parser; at
+ * most 64 groups are taken, so creds_set cannot fail). */
 static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *groups, json_t *caps)
 {
-	c->ruid = c->euid = c->suid = c->fsuid = (uint32_t)uid;
-	c->rgid = c->egid = c->sgid = c->fsgid = (uint32_t)gid;
-	c->ngroups = 0;
-	size_t i;
-	json_t *g;
-	json_array_foreach(groups, i, g)
+	uint32_t g[64];
+	size_t n = 0, i;
+	json_t *v;
+	json_array_foreach(groups, i, v)
 	{
-		if (json_is_integer(g) && json_integer_value(g) >= 0 && c->ngroups < 64)
-			c->groups[c->ngroups++] = (uint32_t)json_integer_value(g);
+		if (json_is_integer(v) && json_integer_value(v) >= 0 && n < 64)
+			g[n++] = (uint32_t)json_integer_value(v);
 	}
-	if (json_is_object(caps)) {
-		c->cap_eff = (uint64_t)json_integer_value(json_object_get(caps, "effective"));
-		c->cap_perm = (uint64_t)json_integer_value(json_object_get(caps, "permitted"));
-		c->cap_inh = (uint64_t)json_integer_value(json_object_get(caps, "inheritable"));
-	} else if (uid) {
-		c->cap_eff = c->cap_perm = c->cap_inh = 0;
-	}
+	const uint64_t set[3] = {
+	    (uint64_t)json_integer_value(json_object_get(caps, "effective")),
+	    (uint64_t)json_integer_value(json_object_get(caps, "permitted")),
+	    (uint64_t)json_integer_value(json_object_get(caps, "inheritable"))};
+	creds_set(c, (uint32_t)uid, (uint32_t)gid, g, n, json_is_object(caps) ? set : NULL);
 }
 
 /* A new process, child of the reaper, with init's files context and

@@ -148,3 +148,22 @@ void task_main(void *arg)
 		}
 	}
 }
+
+int creds_set(struct creds *c, uint32_t uid, uint32_t gid, const uint32_t *groups, size_t n,
+	      const uint64_t *caps)
+{
+	if (n > sizeof(c->groups) / sizeof(c->groups[0]))
+		return -EINVAL;
+	c->ruid = c->euid = c->suid = c->fsuid = uid;
+	c->rgid = c->egid = c->sgid = c->fsgid = gid;
+	memcpy(c->groups, groups, n * sizeof(*groups));
+	c->ngroups = (uint32_t)n;
+	if (caps) {
+		c->cap_eff = caps[0];
+		c->cap_perm = caps[1];
+		c->cap_inh = caps[2];
+	} else if (uid) {
+		c->cap_eff = c->cap_perm = c->cap_inh = 0;
+	}
+	return 0;
+}

@@ -47,6 +47,13 @@ struct creds {
 	uint64_t cap_eff, cap_perm, cap_inh;
 };
 
+/* The ids, supplementary groups (at most 64) and capabilities a new
+ * program starts with, from config.json or exec's process: caps is
+ * {effective, permitted, inheritable}, or NULL: root keeps what it has,
+ * anyone else holds none. 0 or -EINVAL. */
+int creds_set(struct creds *c, uint32_t uid, uint32_t gid, const uint32_t *groups, size_t n,
+	      const uint64_t *caps);
+
 struct itimer {
 	int64_t interval_ns;
 	int64_t next_ns; /* monotonic deadline, 0 = off */
