@@ -56,5 +56,8 @@ extern const struct command commands[];
 /* --file-access and --overlay as sentry_config wants them (file_options.c). */
 int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay_none,
 		     struct error **err);
+struct oci_create_opts;
+/* The options of `create` and `run` that come from the global ones. */
+int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, struct error **err);
 
 #endif

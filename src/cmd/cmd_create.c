@@ -14,11 +14,8 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"console-socket", required_argument, 0, 'c'}, {"no-pivot", no_argument, 0, 'n'},
 	    {"no-new-keyring", no_argument, 0, 'k'},	   {0, 0, 0, 0},
 	};
-	struct oci_create_opts o = {.root = g->root,
-				    .strace = g->strace,
-				    .systemd_cgroup = g->systemd_cgroup,
-				    .network = g->network};
-	if (cli_file_options(g, &o.file_access, &o.overlay_none, err) < 0)
+	struct oci_create_opts o;
+	if (cli_create_opts(g, &o, err) < 0)
 		return -1;
 	int c;
 	optind = 1;

@@ -19,11 +19,8 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"no-new-keyring", no_argument, 0, 'k'},
 	    {0, 0, 0, 0},
 	};
-	struct oci_create_opts o = {.root = g->root,
-				    .strace = g->strace,
-				    .systemd_cgroup = g->systemd_cgroup,
-				    .network = g->network};
-	if (cli_file_options(g, &o.file_access, &o.overlay_none, err) < 0)
+	struct oci_create_opts o;
+	if (cli_create_opts(g, &o, err) < 0)
 		return -1;
 	bool detach = false;
 	int c;

@@ -1,8 +1,10 @@
-/* --file-access and --overlay, shared by `do`, `create` and `run`. */
+/* Global options that shape a sandbox: --file-access and --overlay for
+ * `do`, `create` and `run`, and the rest of a container's for the latter two. */
 #include <errno.h>
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "oci/container.h"
 #include "sentry/sentry.h"
 
 int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay_none,
@@ -21,4 +23,13 @@ int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay
 	else
 		return error_set(err, EINVAL, "`--overlay` must be `memory` or `none`");
 	return 0;
+}
+
+int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, struct error **err)
+{
+	*o = (struct oci_create_opts){.root = g->root,
+				      .strace = g->strace,
+				      .systemd_cgroup = g->systemd_cgroup,
+				      .network = g->network};
+	return cli_file_options(g, &o->file_access, &o->overlay_none, err);
 }

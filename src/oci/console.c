@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 
 static int connect_unix(const char *path, struct error **err)
 {
@@ -33,26 +34,9 @@ static int connect_unix(const char *path, struct error **err)
 static int send_fd(int sock, int fd, const char *path, struct error **err)
 {
 	static const char name[] = "/dev/ptmx";
-	struct iovec iov = {.iov_base = (void *)name, .iov_len = sizeof(name) - 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = ctl.buf,
-			     .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	while ((n = sendmsg(sock, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-		;
+	ssize_t n = fd_sendmsg(sock, name, sizeof(name) - 1, &fd, 1);
 	if (n < 0)
-		return error_set(err, errno, "send the terminal over the console socket `%s`",
+		return error_set(err, (int)-n, "send the terminal over the console socket `%s`",
 				 path);
 	return 0;
 }

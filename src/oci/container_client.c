@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/cleanup.h"
+#include "lib/fdpass.h"
 #include "oci/state.h"
 #include "sentry/control/protocol.h"
 
@@ -37,29 +38,11 @@ int control_client_send(const struct oci_state *st, json_t *req, const int *fds,
 		close(fd);
 		return error_set(err, e, "container `%s`: connect to its Sentry", id);
 	}
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int) * CONTROL_MAX_FDS)];
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct iovec iov = {text, strlen(text)};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (nfds > 0 && nfds <= CONTROL_MAX_FDS) {
-		mh.msg_control = u.b;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-	}
-	ssize_t r;
-	while ((r = sendmsg(fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-		;
+	size_t n = nfds > 0 && nfds <= CONTROL_MAX_FDS ? (size_t)nfds : 0;
+	ssize_t r = fd_sendmsg(fd, text, strlen(text), fds, n);
 	if (r < 0) {
-		int e = errno;
 		close(fd);
-		return error_set(err, e, "container `%s`: send to its Sentry", id);
+		return error_set(err, (int)-r, "container `%s`: send to its Sentry", id);
 	}
 	return fd;
 }

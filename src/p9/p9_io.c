@@ -10,32 +10,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/fdpass.h"
+
 int p9_send(int sock, const uint8_t *buf, size_t len, int pass_fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
 	size_t done = 0;
 	while (done < len) {
-		struct iovec iov = {(void *)(buf + done), len - done};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-		if (pass_fd >= 0 && done == 0) {
-			memset(&ctl, 0, sizeof(ctl));
-			mh.msg_control = ctl.buf;
-			mh.msg_controllen = sizeof(ctl.buf);
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(cm), &pass_fd, sizeof(int));
-		}
-		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		int with_fd = pass_fd >= 0 && done == 0;
+		ssize_t n = fd_sendmsg(sock, buf + done, len - done, &pass_fd, with_fd ? 1 : 0);
+		if (n < 0)
+			return (int)n;
 		done += (size_t)n;
 	}
 	return 0;

@@ -15,7 +15,7 @@ if ! clang -fsanitize=fuzzer "$probe/p.c" -o "$probe/p" 2>/dev/null; then
 	echo "clang has no libFuzzer runtime (-fsanitize=fuzzer)"; exit 77
 fi
 # container*.c drive the Sentry; the parser needs none of them.
-srcs=$(ls src/oci/*.c src/lib/error.c src/lib/log.c | grep -v /container)
+srcs=$(ls src/oci/*.c src/lib/error.c src/lib/log.c src/lib/fdpass.c | grep -v /container)
 clang -std=gnu17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all tests/fuzz/fuzz_oci_spec.c $srcs \
 	-o "$out/fuzz_oci_spec" $(pkg-config --libs jansson libseccomp) || exit 1

@@ -5,7 +5,7 @@ source "$(dirname "$0")/../gofer/common.bash"
 trap 'cleanup; rm -rf /tmp/fuzz-gofer.*' EXIT
 out=$B/fuzz/fuzz_gofer
 corpus=$B/fuzz/gofer-corpus
-build_fuzzer "$out" tests/fuzz/fuzz_gofer.c src/gofer/*.c src/p9/*.c src/lib/log.c \
+build_fuzzer "$out" tests/fuzz/fuzz_gofer.c src/gofer/*.c src/p9/*.c src/lib/log.c src/lib/fdpass.c \
 	src/lib/error.c -lseccomp -lpthread
 mkdir -p "$corpus"
 # Seed: walk fid 0 (the read-only tree) to "f".

@@ -35,6 +35,7 @@
 #include <elf.h>
 #include <sys/rseq.h>
 
+#include "lib/fdpass.h"
 #include "lib/log.h"
 #include "sandbox/sentry_confine.h"
 
@@ -583,23 +584,9 @@ struct plat_thread *plat_wait_stop(int block)
 int plat_send_fd(struct plat_thread *t, int fd)
 {
 	char byte = 0;
-	struct iovec iov = {&byte, 1};
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(fd_sock, &mh, 0) < 0)
-		return -errno;
+	ssize_t sent = fd_sendmsg(fd_sock, &byte, 1, &fd, 1);
+	if (sent < 0)
+		return (int)sent;
 	/* The stub side: a msghdr in the data page pointing into it. */
 	struct {
 		struct msghdr mh;
