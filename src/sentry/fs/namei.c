@@ -16,8 +16,6 @@
 
 #define MAX_LINKS 40
 
-struct mount *vfs_root_mount;
-
 int vfs_lookup_child(struct dentry *dir, const char *name, struct dentry **out)
 {
 	struct dentry *c = dentry_child(dir, name);

@@ -366,7 +366,6 @@ int vfs_path_of(struct mount *root_mnt, struct dentry *root, struct mount *mnt, 
 	return (int)(len - pos - 1);
 }
 
-extern struct mount *vfs_root_mount;
 char *file_path(struct file *f)
 {
 	if (!f->dentry)
@@ -379,7 +378,11 @@ char *file_path(struct file *f)
 		buf[4095] = 0;
 		return buf;
 	}
-	if (vfs_path_of(vfs_root_mount, vfs_root_mount->root, f->mnt, f->dentry, buf, 4096) < 0) {
+	/* from the root of its container's mount tree */
+	struct mount *root = f->mnt;
+	while (root->parent)
+		root = root->parent;
+	if (vfs_path_of(root, root->root, f->mnt, f->dentry, buf, 4096) < 0) {
 		free(buf);
 		return NULL;
 	}
