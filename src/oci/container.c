@@ -18,6 +18,8 @@
 #include "lib/cleanup.h"
 #include "lib/log.h"
 #include "oci/console.h"
+#include "oci/container_client.h"
+#include "oci/container_internal.h"
 #include "oci/hooks.h"
 #include "oci/spec.h"
 #include "oci/state.h"
@@ -164,27 +166,9 @@ int oci_write_pid_file(const char *path, pid_t pid, struct error **err)
 	return 0;
 }
 
-/* The Sentry process: waits for start, runs the program, records its
- * status. Never returns. */
-static void __attribute__((noreturn))
-sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct oci_state *st,
-	     bool own_session, int tty_fd)
+void oci_await_start(const struct oci_create_opts *o, const struct oci_spec *s,
+		     struct oci_state *st)
 {
-	if (own_session)
-		setsid();
-	sentry_hold_host_signals(); /* `start` returns as soon as we go on */
-	if (tty_fd >= 0 && o->console_socket)
-		release_stdio();
-	struct error *err = NULL;
-	/* bound before start, so exec finds it as soon as the program runs */
-	int control_fd = control_listen(st->control_socket, &err);
-	if (control_fd < 0) {
-		char *t = error_text(err);
-		log_warn("%s; exec, ps and pause will not work", t ? t : "control socket");
-		free(t);
-		error_free(err);
-		err = NULL;
-	}
 	cleanup_free char *fifo = state_file(o->root, o->id, "exec.fifo");
 	int fd = fifo ? open(fifo, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0 || write(fd, "0", 1) != 1) {
@@ -194,14 +178,20 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	close(fd);
 	st->status = OCI_STATUS_RUNNING;
 	cleanup_free char *json = oci_state_hook_json(st, OCI_STATUS_RUNNING);
+	struct error *err = NULL;
 	if (oci_hooks_run(s, OCI_HOOK_START_CONTAINER, json, &err) < 0) {
 		char *t = error_text(err);
 		log_error("%s", t ? t : "startContainer hook failed");
 		_exit(127);
 	}
+}
+
+int oci_sentry_config(const struct oci_create_opts *o, const struct oci_spec *s,
+		      const struct oci_state *st, int tty_fd, struct sentry_config *cfg)
+{
 	size_t n_mounts = 0;
 	struct sentry_mount *mounts = sentry_mounts(s, &n_mounts);
-	struct sentry_config cfg = {
+	*cfg = (struct sentry_config){
 	    .root = st->rootfs,
 	    .readonly_root = s->root_readonly,
 	    .uid = s->process->user.uid,
@@ -218,18 +208,48 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 	    .overlay_none = o->overlay_none,
 	    .terminal = tty_fd >= 0,
 	    .tty_fd = tty_fd,
-	    .control_fd = control_fd > 0 ? control_fd : 0,
 	};
 	static char *no_env[] = {NULL};
-	if (!cfg.envp)
-		cfg.envp = no_env;
+	if (!cfg->envp)
+		cfg->envp = no_env;
 	if (s->linux_.has_resources && s->linux_.resources.has_pids_limit &&
 	    s->linux_.resources.pids_limit > 0)
-		cfg.max_tasks = (int)s->linux_.resources.pids_limit;
-	if (sentry_process_settings(s, &cfg) < 0) {
+		cfg->max_tasks = (int)s->linux_.resources.pids_limit;
+	return mounts ? sentry_process_settings(s, cfg) : -1;
+}
+
+void oci_record_exit(int dirfd, int status)
+{
+	char buf[16];
+	snprintf(buf, sizeof(buf), "%d\n", status);
+	if (dirfd >= 0)
+		write_file_at(dirfd, "exit", buf);
+}
+
+/* The Sentry process: waits for start, runs the program, records its
+ * status. Never returns. */
+static void __attribute__((noreturn))
+sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct oci_state *st,
+	     int tty_fd)
+{
+	sentry_hold_host_signals(); /* `start` returns as soon as we go on */
+	struct error *err = NULL;
+	/* bound before start, so exec finds it as soon as the program runs */
+	int control_fd = control_listen(st->control_socket, &err);
+	if (control_fd < 0) {
+		char *t = error_text(err);
+		log_warn("%s; exec, ps and pause will not work", t ? t : "control socket");
+		free(t);
+		error_free(err);
+		err = NULL;
+	}
+	oci_await_start(o, s, st);
+	struct sentry_config cfg;
+	if (oci_sentry_config(o, s, st, tty_fd, &cfg) < 0) {
 		log_error("container `%s`: out of memory", o->id);
 		_exit(127);
 	}
+	cfg.control_fd = control_fd > 0 ? control_fd : 0;
 	/* the confined Sentry opens no host path: the state directory first */
 	cleanup_free char *dir = state_file(o->root, o->id, "");
 	int dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -239,10 +259,7 @@ sentry_child(const struct oci_create_opts *o, const struct oci_spec *s, struct o
 		log_error("%s", t ? t : "the Sentry failed");
 		rc = 127;
 	}
-	char buf[16];
-	snprintf(buf, sizeof(buf), "%d\n", rc);
-	if (dirfd >= 0)
-		write_file_at(dirfd, "exit", buf);
+	oci_record_exit(dirfd, rc);
 	_exit(rc);
 }
 
@@ -329,7 +346,11 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	 * (window size changes reach it as SIGWINCH) */
 	if (o->console_socket && tty_fd >= 0)
 		own_session = true;
-	if (!(st->control_socket = state_file(o->root, o->id, CONTROL_SOCKET_NAME))) {
+	/* a pod's container joins its sandbox's Sentry, through its socket */
+	if (oci_pod_join(o->root, s, o->id, st, err) < 0)
+		goto out;
+	if (!st->control_socket &&
+	    !(st->control_socket = state_file(o->root, o->id, CONTROL_SOCKET_NAME))) {
 		error_set(err, ENOMEM, "create `%s`", o->id);
 		goto out;
 	}
@@ -351,7 +372,13 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	}
 	if (pid == 0) {
 		close(lock);
-		sentry_child(o, s, st, own_session, tty_fd);
+		if (own_session)
+			setsid();
+		if (tty_fd >= 0 && o->console_socket)
+			release_stdio();
+		if (st->sandbox_id)
+			oci_pod_container_child(o, s, st, tty_fd);
+		sentry_child(o, s, st, tty_fd);
 	}
 	st->pid = pid;
 	st->pid_start_time = oci_pid_start_time(pid);
@@ -583,6 +610,10 @@ int oci_container_kill(const char *root, const char *id, int sig, struct error *
 	if (live != OCI_STATUS_CREATED && live != OCI_STATUS_RUNNING && live != OCI_STATUS_PAUSED)
 		rc = error_set(err, EINVAL, "container `%s` is %s: cannot kill it", id,
 			       oci_status_name(live));
+	else if (st->sandbox_id && live != OCI_STATUS_CREATED)
+		rc =
+		    control_client_call(st, json_pack("{s:s,s:i}", "type", "signal", "signal", sig),
+					NULL, err); /* to the container's init in the Sentry */
 	else if (kill(st->pid, sig) < 0)
 		rc = error_set(err, errno, "kill `%s` (pid %d)", id, (int)st->pid);
 	oci_state_free(st);
@@ -642,6 +673,11 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 	}
 	if (live == OCI_STATUS_CREATED || live == OCI_STATUS_RUNNING || live == OCI_STATUS_PAUSED) {
 		/* runc deletes a created container without --force */
+		if (st->sandbox_id && live != OCI_STATUS_CREATED)
+			control_client_call(st,
+					    json_pack("{s:s,s:b,s:i}", "type", "signal", "all", 1,
+						      "signal", SIGKILL),
+					    NULL, NULL);
 		kill(st->pid, SIGKILL);
 		if (wait_gone(st->pid, st->pid_start_time, 5000) < 0) {
 			rc = error_set(err, ETIMEDOUT, "delete `%s`: pid %d did not exit", id,

@@ -19,6 +19,8 @@ int control_client_send(const struct oci_state *st, json_t *req, const int *fds,
 {
 	const char *id = st->id;
 	json_object_set_new(req, "version", json_integer(CONTROL_VERSION));
+	if (st->sandbox_id) /* a pod's container: the sandbox's Sentry serves many */
+		json_object_set_new(req, "container", json_string(id));
 	cleanup_free char *text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (!st->control_socket)

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
+
+#include <jansson.h>
 
 #include "lib/error.h"
 
@@ -33,6 +36,20 @@ struct oci_exec_opts {
  * and exits with that status, and its pid goes to the pid file. */
 int oci_container_exec(const struct oci_exec_opts *o, struct error **err);
 
+/* A process (config.json's or exec's) as the control socket's exec and
+ * start-container requests carry it; cwd (if set) and gids (added to the
+ * additional groups) are exec's flags. NULL if out of memory. */
+struct oci_process;
+json_t *oci_process_json(const struct oci_process *p, const char *cwd, const uint32_t *gids,
+			 size_t n_gids);
+/* Waits for the reply to a wait request on fd, passing the signals this
+ * process gets on to pid; returns pid's exit status (128+N if killed by
+ * N), or -1 with *err. */
+struct oci_state;
+int oci_wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct error **err);
+/* The exit status of a wait reply, from control_client_recv's result r. */
+int oci_wait_status(int r, json_t *reply);
+
 /* `ps`: the table (UID PID PPID C STIME TIME CMD) or, json, an array of
  * pids. */
 int oci_container_ps(const char *root, const char *id, bool json, FILE *out, struct error **err);
@@ -43,7 +60,6 @@ int oci_container_kill_all(const char *root, const char *id, int sig, struct err
 
 /* Loads the container's state and checks that its live status is one of
  * the mask's (1 << OCI_STATUS_*); the error names what it is instead. */
-struct oci_state;
 int oci_control_state(const char *root, const char *id, unsigned mask, const char *what,
 		      struct oci_state **st, struct error **err);
 

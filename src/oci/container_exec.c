@@ -91,17 +91,10 @@ static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, str
 		p->user.uid = o->uid;
 		p->user.gid = o->has_gid ? o->gid : 0;
 	}
-	json_t *gids = json_array();
-	for (size_t i = 0; i < p->user.n_additional_gids; i++)
-		json_array_append_new(gids, json_integer(p->user.additional_gids[i]));
-	for (size_t i = 0; i < o->n_gids; i++)
-		json_array_append_new(gids, json_integer(o->gids[i]));
 	for (char **c = o->caps; c && *c; c++) {
 		int cap = oci_cap_from_name(*c);
-		if (cap < 0) {
-			json_decref(gids);
+		if (cap < 0)
 			return error_set(err, EINVAL, "exec: unknown capability `%s`", *c), NULL;
-		}
 		p->has_caps = true;
 		uint64_t bit = 1ULL << cap;
 		p->caps.effective |= bit;
@@ -109,11 +102,32 @@ static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, str
 		p->caps.inheritable |= bit;
 		p->caps.bounding |= bit;
 	}
-	json_t *proc = json_pack(
-	    "{s:o,s:o,s:s,s:{s:I,s:I,s:o},s:b}", "args", strv_json(p->args), "env",
-	    strv_json(p->env), "cwd", o->cwd ? o->cwd : (p->cwd ? p->cwd : "/"), "user", "uid",
-	    (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid, "additionalGids", gids,
-	    "noNewPrivileges", o->no_new_privs || p->no_new_privileges);
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+	json_t *proc = oci_process_json(p, o->cwd, o->gids, o->n_gids);
+	if (!proc)
+		return error_set(err, ENOMEM, "exec"), NULL;
+	return json_pack("{s:s,s:o}", "type", "exec", "process", proc);
+}
+
+json_t *oci_process_json(const struct oci_process *p, const char *cwd, const uint32_t *gids,
+			 size_t n_gids)
+{
+	json_t *groups = json_array(), *rlimits = json_array();
+	for (size_t i = 0; i < p->user.n_additional_gids; i++)
+		json_array_append_new(groups, json_integer(p->user.additional_gids[i]));
+	for (size_t i = 0; i < n_gids; i++)
+		json_array_append_new(groups, json_integer(gids[i]));
+	for (size_t i = 0; i < p->n_rlimits; i++)
+		json_array_append_new(rlimits,
+				      json_pack("{s:i,s:I,s:I}", "resource", p->rlimits[i].resource,
+						"soft", (json_int_t)p->rlimits[i].soft, "hard",
+						(json_int_t)p->rlimits[i].hard));
+	json_t *proc =
+	    json_pack("{s:o,s:o,s:s,s:{s:I,s:I,s:o},s:b,s:o}", "args", strv_json(p->args), "env",
+		      strv_json(p->env), "cwd", cwd ? cwd : (p->cwd ? p->cwd : "/"), "user", "uid",
+		      (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid, "additionalGids",
+		      groups, "noNewPrivileges", p->no_new_privileges, "rlimits", rlimits);
 	if (proc && p->user.has_umask)
 		json_object_set_new(json_object_get(proc, "user"), "umask",
 				    json_integer(p->user.umask));
@@ -123,14 +137,12 @@ static json_t *request(const struct oci_exec_opts *o, struct oci_process *p, str
 					      (json_int_t)p->caps.effective, "permitted",
 					      (json_int_t)p->caps.permitted, "inheritable",
 					      (json_int_t)p->caps.inheritable));
-	if (!proc)
-		return error_set(err, ENOMEM, "exec"), NULL;
-	return json_pack("{s:s,s:o}", "type", "exec", "process", proc);
+	return proc;
 }
 
 /* The status of a wait's reply: recv's result r and the reply. A Sentry
  * that went away took every process with it, as SIGKILL would. */
-static int status_of(int r, json_t *reply)
+int oci_wait_status(int r, json_t *reply)
 {
 	if (r == 2)
 		return 128 + SIGKILL;
@@ -150,9 +162,7 @@ static void on_signal(int sig)
 	pending_sigs |= 1 << sig;
 }
 
-/* Waits for the reply on fd, passing the signals we get on to pid;
- * returns the process's exit status. */
-static int wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct error **err)
+int oci_wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct error **err)
 {
 	sigset_t block, old;
 	sigemptyset(&block);
@@ -180,7 +190,7 @@ static int wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct
 			continue;
 		json_t *reply = NULL;
 		int r = control_client_recv(fd, &reply, err);
-		rc = status_of(r, reply);
+		rc = oci_wait_status(r, reply);
 		json_decref(reply);
 		break;
 	}
@@ -203,7 +213,7 @@ static int detach_waiter(const struct oci_exec_opts *o, int fd, struct error **e
 		int r;
 		while ((r = control_client_recv(fd, &reply, NULL)) == 1)
 			;
-		r = status_of(r, reply);
+		r = oci_wait_status(r, reply);
 		_exit(r < 0 ? 255 : r);
 	}
 	close(fd);
@@ -270,7 +280,7 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	}
 	if (o->pid_file && oci_write_pid_file(o->pid_file, getpid(), err) < 0)
 		goto out;
-	rc = wait_forwarding(st, fd, pid, err);
+	rc = oci_wait_forwarding(st, fd, pid, err);
 out:
 	if (fd >= 0)
 		close(fd);

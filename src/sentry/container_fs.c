@@ -347,3 +347,16 @@ int container_gofer_launch(const struct sentry_config *cfg, pid_t *pid)
 		free(specs[i]);
 	return sock;
 }
+
+struct p9_client *container_gofer_connect(int sock, int file_access, int *err)
+{
+	int direct = file_access == SENTRY_FILES_DIRECT;
+	struct p9_client *c =
+	    p9client_connect(sock, direct ? P9_VERSION_DIRECT : P9_VERSION_DONATE, err);
+	if (c && direct && !c->direct) {
+		p9client_put(c);
+		*err = -EPROTONOSUPPORT; /* the Gofer does not donate directories */
+		return NULL;
+	}
+	return c;
+}

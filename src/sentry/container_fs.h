@@ -15,6 +15,10 @@ struct fs_context;
  * unconfined). Returns the socket to it and its pid in *pid, or -errno. */
 int container_gofer_launch(const struct sentry_config *cfg, pid_t *pid);
 
+/* Connects to a Gofer over sock (taken over) the way file_access
+ * (SENTRY_FILES_*) says. Returns the client, or NULL with *err = -errno. */
+struct p9_client *container_gofer_connect(int sock, int file_access, int *err);
+
 /* The root (under a memory overlay unless cfg->overlay_none), /dev, /proc,
  * /sys, every mount and the guarded paths, reached through the Gofer
  * connection c. Returns 0 with *out, or -errno. */

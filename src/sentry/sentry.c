@@ -174,6 +174,7 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	long r = exec_search(t, cfg->argv, cfg->envp);
 	if (r < 0)
 		return error_set(err, (int)-r, "exec `%s`", cfg->argv[0]);
+	control_set_file_access(cfg->file_access);
 	if (cfg->control_fd > 0 && control_start(cfg->control_fd, err) < 0)
 		return -1;
 	if (sentry_filter_install(err) < 0)
@@ -216,17 +217,10 @@ int sentry_run(const struct sentry_config *cfg, struct error **err)
 	if (sock < 0)
 		return error_set(err, -sock, "start the gofer");
 	int e = 0;
-	struct p9_client *c = p9client_connect(
-	    sock, cfg->file_access == SENTRY_FILES_DIRECT ? P9_VERSION_DIRECT : P9_VERSION_DONATE,
-	    &e);
+	struct p9_client *c = container_gofer_connect(sock, cfg->file_access, &e);
 	if (!c) {
 		gofer_stop(gofer);
 		return error_set(err, -e, "connect to the gofer");
-	}
-	if (cfg->file_access == SENTRY_FILES_DIRECT && !c->direct) {
-		p9client_put(c);
-		gofer_stop(gofer);
-		return error_set(err, EPROTONOSUPPORT, "the gofer does not donate directories");
 	}
 	int r = run(cfg, c, err);
 	gofer_stop(gofer);

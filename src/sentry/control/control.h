@@ -41,9 +41,21 @@ void control_reap(void); /* frees exited exec'd processes, records statuses */
 void control_exec(struct conn *c, json_t *req, int *fds, int nfds);
 void control_wait(struct conn *c, json_t *req);
 
+/* Spawns the process req describes in container ctr (NULL: the sandbox's
+ * first) and answers {"pid": N}. */
+struct container;
+void control_spawn(struct conn *c, json_t *req, int *fds, int nfds, struct container *ctr);
+
+/* containers.c */
+void control_set_file_access(int file_access); /* SENTRY_FILES_* */
+/* The container req names in "container" (*out NULL if none); -1 after
+ * answering c with an error. */
+int control_container_of(struct conn *c, json_t *req, struct container **out);
+void control_container_start(struct conn *c, json_t *req, int *fds, int nfds);
+
 /* procs.c */
 void control_signal(struct conn *c, json_t *req);
-void control_ps(struct conn *c);
+void control_ps(struct conn *c, json_t *req);
 /* wait status (as wait4) to the reply fields {"exit": N} or {"signal": N} */
 json_t *control_status_json(int st);
 

@@ -19,6 +19,7 @@
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/host/hoststdio.h"
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/container.h"
 #include "sentry/kernel/internal.h"
 #include "sentry/kernel/task.h"
 #include "sentry/loader/exec.h"
@@ -102,10 +103,12 @@ static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *group
 	creds_set(c, (uint32_t)uid, (uint32_t)gid, g, n, json_is_object(caps) ? set : NULL);
 }
 
-/* A new process, child of the reaper, with init's files context and
- * rlimits and the fds given as 0, 1, 2 (or the terminal term as all
- * three); *out is its only task. */
-static int new_process(int *fds, int nfds, struct file *term, struct task **out)
+/* A new process of container ctr (NULL: the sandbox's first), child of
+ * the reaper, with the container's root and cwd, init's rlimits and the
+ * fds given as 0, 1, 2 (or the terminal term as all three); *out is its
+ * only task. The container's first process becomes its init. */
+static int new_process(struct container *ctr, int *fds, int nfds, struct file *term,
+		       struct task **out)
 {
 	struct process *init = process_by_pid(1);
 	if (!init || init->zombie || init->exiting || !init->threads)
@@ -118,7 +121,7 @@ static int new_process(int *fds, int nfds, struct file *term, struct task **out)
 		return e;
 	struct mm *mm = mm_new();
 	struct fd_table *files = fdt_new();
-	struct fs_context *fs = fs_context_copy(init->threads->fs);
+	struct fs_context *fs = fs_context_copy(ctr ? ctr->fs : init->threads->fs);
 	if (!mm || !files || !fs)
 		return -ENOMEM;
 	for (int i = 0; i < nfds; i++) {
@@ -137,14 +140,37 @@ static int new_process(int *fds, int nfds, struct file *term, struct task **out)
 	process_add_child(&reaper, t->proc);
 	memcpy(t->proc->rlim, init->rlim, sizeof(init->rlim));
 	t->proc->oom_score_adj = init->oom_score_adj;
+	t->proc->container = container_get(ctr);
+	if (ctr && !ctr->init)
+		ctr->init = pid;
 	*out = t;
 	return 0;
 }
 
-void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
+/* process.rlimits: [{"resource": RLIMIT_*, "soft", "hard"}] over the ones
+ * the process inherited. */
+static int set_rlimits(struct process *p, json_t *rlimits)
+{
+	json_t *r;
+	size_t i;
+	json_array_foreach(rlimits, i, r)
+	{
+		json_t *res = json_object_get(r, "resource");
+		uint64_t soft, hard;
+		if (!json_is_integer(res) || json_integer_value(res) < 0 ||
+		    json_integer_value(res) >= 16 ||
+		    oj_num_to_uint64(json_object_get(r, "soft"), &soft) ||
+		    oj_num_to_uint64(json_object_get(r, "hard"), &hard) || soft > hard)
+			return -EINVAL;
+		p->rlim[json_integer_value(res)] = (struct linux_rlimit){soft, hard};
+	}
+	return 0;
+}
+
+void control_spawn(struct conn *c, json_t *req, int *fds, int nfds, struct container *ctr)
 {
 	struct error *err = NULL;
-	json_t *proc = NULL, *user = NULL, *groups = NULL, *caps = NULL;
+	json_t *proc = NULL, *user = NULL, *groups = NULL, *caps = NULL, *rlimits = NULL;
 	char **args = NULL, **env = NULL, *cwd = NULL;
 	size_t nargs = 0, nenv = 0;
 	uint64_t uid = 0, gid = 0, umask = 022;
@@ -159,7 +185,8 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 	      oj_uint64(user, "process.user", "gid", UINT32_MAX, &gid, NULL, &err) < 0 ||
 	      oj_array(user, "process.user", "additionalGids", &groups, &err) < 0 ||
 	      oj_uint64(user, "process.user", "umask", 0777, &umask, &has_umask, &err) < 0)) ||
-	    oj_object(proc, "process", "caps", &caps, &err) < 0) {
+	    oj_object(proc, "process", "caps", &caps, &err) < 0 ||
+	    oj_array(proc, "process", "rlimits", &rlimits, &err) < 0) {
 		char *text = error_text(err);
 		control_reply_error(c, EINVAL, "%s", text ? text : "bad `process`");
 		free(text);
@@ -188,7 +215,7 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 		nfds = 0;
 	}
 	struct task *t = NULL;
-	e = new_process(fds, nfds, term, &t);
+	e = new_process(ctr, fds, nfds, term, &t);
 	if (!e && term)
 		e = devpts_set_ctty(term, t->proc->sid, t->proc->pgid);
 	if (term)
@@ -200,8 +227,10 @@ void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
 	set_creds(&t->proc->creds, uid, gid, groups, caps);
 	if (has_umask)
 		t->fs->umask = (uint32_t)umask;
-	long r = 0;
-	if (cwd) {
+	long r = set_rlimits(t->proc, rlimits);
+	if (r < 0)
+		control_reply_error(c, EINVAL, "exec: `process.rlimits`: bad resource or limits");
+	if (r == 0 && cwd) {
 		struct walk_result w;
 		r = vfs_walk(t, AT_FDCWD, cwd, WALK_DIR, &w);
 		if (r == 0) {
@@ -224,6 +253,13 @@ out:
 	oci_strv_free(args);
 	oci_strv_free(env);
 	free(cwd);
+}
+
+void control_exec(struct conn *c, json_t *req, int *fds, int nfds)
+{
+	struct container *ctr = NULL;
+	if (control_container_of(c, req, &ctr) == 0)
+		control_spawn(c, req, fds, nfds, ctr);
 }
 
 void control_wait(struct conn *c, json_t *req)

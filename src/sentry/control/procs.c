@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "sentry/control/control.h"
+#include "sentry/kernel/container.h"
 #include "sentry/kernel/task.h"
 #include "sentry/mm/mm.h"
 
@@ -22,6 +23,9 @@ json_t *control_status_json(int st)
 	for (struct task *t = all_tasks; t; t = t->all_next)                                       \
 		if ((p = t->proc) && t == p->threads && !p->zombie)
 
+/* signal {"signal": S} with "pid": N, or "all": every process of the
+ * container, or neither: the container's init (for a container that
+ * joined; the sandbox's first one is signalled through the host). */
 void control_signal(struct conn *c, json_t *req)
 {
 	json_t *sv = json_object_get(req, "signal"), *pv = json_object_get(req, "pid");
@@ -30,13 +34,16 @@ void control_signal(struct conn *c, json_t *req)
 		control_reply_error(c, EINVAL, "signal: `signal` must be 1..%d", NSIG_LINUX);
 		return;
 	}
+	struct container *ctr;
+	if (control_container_of(c, req, &ctr) < 0)
+		return;
 	struct process *p;
 	if (json_is_true(json_object_get(req, "all"))) {
-		for_each_process(p, t) signal_kill_proc(p, sig, NULL);
+		for_each_process(p, t) if (p->container == ctr) signal_kill_proc(p, sig, NULL);
 		control_reply(c, json_object());
 		return;
 	}
-	pid_t pid = json_is_integer(pv) ? (pid_t)json_integer_value(pv) : 0;
+	pid_t pid = json_is_integer(pv) ? (pid_t)json_integer_value(pv) : ctr ? ctr->init : 0;
 	p = pid > 0 ? process_by_pid(pid) : NULL;
 	if (!p || p->zombie) {
 		control_reply_error(c, ESRCH, "signal: no process %d", (int)pid);
@@ -72,14 +79,17 @@ static json_t *cmdline(struct task *t)
 	return s ? s : json_stringn(t->comm, strnlen(t->comm, sizeof(t->comm)));
 }
 
-void control_ps(struct conn *c)
+void control_ps(struct conn *c, json_t *req)
 {
+	struct container *ctr;
+	if (control_container_of(c, req, &ctr) < 0)
+		return;
 	json_t *list = json_array();
 	struct timespec wall;
 	clock_gettime(CLOCK_REALTIME, &wall);
 	int64_t now = now_ns();
 	struct process *p;
-	for_each_process(p, t)
+	for_each_process(p, t) if (p->container == ctr)
 	{
 		int64_t start = wall.tv_sec - (now - p->start_ns) / 1000000000LL;
 		json_array_append_new(

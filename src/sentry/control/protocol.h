@@ -11,22 +11,30 @@
  *   exec    {"process": {args, env, cwd, user: {uid, gid, additionalGids,
  *            umask},
  *            caps: {effective, permitted, inheritable} (bit masks),
- *            noNewPrivileges}} with up to CONTROL_MAX_FDS host fds
- *            (SCM_RIGHTS) that become the process's fds 0, 1, 2.
- *            Reply {"pid": N}.
+ *            rlimits: [{resource, soft, hard}],
+ *            noNewPrivileges}} with up to 3 host fds (SCM_RIGHTS) that
+ *            become the process's fds 0, 1, 2, or with "tty": true one fd,
+ *            a terminal. Reply {"pid": N}.
+ *   start-container {"container": ID, "files": (files_json.h),
+ *            "process": as exec's}: a container joins the sandbox (a pod);
+ *            the first fd is a socket to its own Gofer, the rest as exec's.
+ *            Reply {"pid": N}, the container's init.
  *   wait    {"pid": N} (a pid exec made): the reply comes when it has
  *            exited: {"exit": CODE} or {"signal": SIG}.
- *   signal  {"pid": N, "signal": S} or {"all": true, "signal": S}.
+ *   signal  {"pid": N, "signal": S} or {"all": true, "signal": S}; with
+ *            neither, the container's init.
  *   ps      reply {"processes": [{pid, ppid, uid, start, cpu_ns, cmd}]},
  *            start in seconds since the epoch.
- *   pause, resume: every task stops making progress / goes on. */
+ *   pause, resume: every task stops making progress / goes on.
+ * exec, signal and ps take "container": ID, a container that joined (a
+ * pod's); without it they are about the sandbox's first container. */
 #ifndef CVISOR_SENTRY_CONTROL_PROTOCOL_H
 #define CVISOR_SENTRY_CONTROL_PROTOCOL_H
 
 #define CONTROL_VERSION	    1
 #define CONTROL_SOCKET_NAME "control.sock"
 #define CONTROL_MAX_MSG	    (64 * 1024)
-#define CONTROL_MAX_FDS	    3
+#define CONTROL_MAX_FDS	    4
 
 struct sockaddr_un;
 /* The address of the socket at path for bind or connect: path itself, or

@@ -151,14 +151,20 @@ static void dispatch(struct conn *c, json_t *req, int *fds, int nfds)
 		control_reply_error(c, EINVAL, "`type` must be a string");
 	else if (strcmp(type, "exec") == 0)
 		control_exec(c, req, fds, nfds);
+	else if (strcmp(type, "start-container") == 0)
+		control_container_start(c, req, fds, nfds);
 	else if (nfds)
-		control_reply_error(c, EINVAL, "only exec takes file descriptors");
+		control_reply_error(c, EINVAL,
+				    "only exec and start-container take file descriptors");
 	else if (strcmp(type, "wait") == 0)
 		control_wait(c, req);
 	else if (strcmp(type, "signal") == 0)
 		control_signal(c, req);
 	else if (strcmp(type, "ps") == 0)
-		control_ps(c);
+		control_ps(c, req);
+	else if (json_object_get(req, "container") &&
+		 (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0))
+		control_reply_error(c, EINVAL, "a pod's container cannot be paused on its own");
 	else if (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0) {
 		if (type[0] == 'p')
 			sched_pause();

@@ -10,6 +10,7 @@
 
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/container.h"
 #include "sentry/kernel/internal.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
@@ -83,6 +84,7 @@ static long do_clone(struct task *t, const struct clone_req *c)
 			free(p);
 			goto nomem;
 		}
+		p->container = container_get(t->proc->container);
 		struct process *parent =
 		    (flags & CLONE_PARENT) && t->proc->parent ? t->proc->parent : t->proc;
 		process_add_child(parent, p);

@@ -12,6 +12,7 @@
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/futex.h"
+#include "sentry/kernel/container.h"
 #include "sentry/kernel/internal.h"
 #include "sentry/mm/mm.h"
 #include "sentry/syscalls/syscalls.h"
@@ -44,6 +45,7 @@ void process_free(struct process *p)
 	posix_timers_exit(p);
 	sigpending_clear(&p->pending);
 	sighand_put(p->sighand);
+	container_put(p->container);
 	free(p);
 }
 
@@ -121,6 +123,7 @@ static void process_exit(struct process *p)
 		init_exit_status = p->exit_code;
 		kill_sandbox();
 	}
+	container_process_exited(p->container, p);
 	if (p->pid == p->sid)
 		devpts_session_end(p->sid);
 	process_reparent_children(p);

@@ -112,6 +112,7 @@ struct process {
 	int nice;
 	int nchild_procs;
 	struct linux_sigaction *unused;
+	struct container *container; /* NULL: the sandbox's first container */
 };
 
 struct task {

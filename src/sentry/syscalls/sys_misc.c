@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sentry/fs/vfs.h"
+#include "sentry/kernel/cpus.h"
 #include "sentry/kernel/uts.h"
 #include "sentry/syscalls/syscalls.h"
 
@@ -607,18 +608,9 @@ SYSCALL(sched_yield)
 	return 0;
 }
 
-/* Counted at program start: glibc reads /sys for it, which the confined
- * Sentry can no longer open. */
-static long ncpus_online = 1;
-
-__attribute__((constructor)) static void count_cpus(void)
-{
-	ncpus_online = sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 static uint64_t online_cpus(void)
 {
-	long n = ncpus_online;
+	long n = sentry_ncpus;
 	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 

@@ -97,7 +97,6 @@ long proc_parse_num(const char *s);
 /* Time, in the host's boot clock (as sysinfo(2) reports it). */
 int64_t proc_boot_ns(int64_t mono_ns); /* a CLOCK_MONOTONIC time as time since boot */
 int64_t proc_btime(void);	       /* boot time, seconds since the epoch */
-int proc_ncpus(void);
 
 /* The tables. */
 extern const struct proc_dir proc_pid_dir;		 /* /proc/[pid]/ and task/[tid]/ */

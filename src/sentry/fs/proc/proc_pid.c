@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "sentry/kernel/cpus.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/proc/internal.h"
 #include "sentry/mm/mm.h"
@@ -271,7 +272,7 @@ static int show_status(const struct proc_node *n, struct sbuf *b)
 		  c->cap_eff);
 	sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016x\n", (1ULL << 41) - 1, 0);
 	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
-	int ncpu = proc_ncpus();
+	int ncpu = sentry_ncpus;
 	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0",
 		  ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
 	if (ncpu > 1)

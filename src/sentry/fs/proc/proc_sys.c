@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sentry/kernel/cpus.h"
 #include "sentry/fs/proc/internal.h"
 #include "sentry/kernel/uts.h"
 
@@ -20,7 +21,6 @@
 static char *host_cpuinfo; /* the host's /proc/cpuinfo, read at start */
 static size_t host_cpuinfo_len;
 static char boot_id[40];
-static int ncpus = 1;
 
 static void make_uuid(char *out)
 {
@@ -36,11 +36,11 @@ static void make_uuid(char *out)
 
 void proc_sys_init(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	ncpus = n > 0 ? (int)n : 1;
-	make_uuid(boot_id);
-	if (host_cpuinfo)
+	static int done; /* one boot id for every container's /proc */
+	if (done)
 		return;
+	done = 1;
+	make_uuid(boot_id);
 	int fd = open("/proc/cpuinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -56,11 +56,6 @@ void proc_sys_init(void)
 	}
 	host_cpuinfo = b.p;
 	host_cpuinfo_len = b.len;
-}
-
-int proc_ncpus(void)
-{
-	return ncpus;
 }
 
 static int64_t clock_ns(clockid_t c)
@@ -130,19 +125,19 @@ int proc_show_cpuinfo(const struct proc_node *n, struct sbuf *b)
 		sb_put(b, host_cpuinfo, host_cpuinfo_len);
 		return 0;
 	}
-	for (int i = 0; i < ncpus; i++)
+	for (int i = 0; i < sentry_ncpus; i++)
 		sb_printf(b,
 			  "processor\t: %d\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n"
 			  "model name\t: cvisor virtual CPU\nphysical id\t: 0\nsiblings\t: %d\n"
 			  "core id\t\t: %d\ncpu cores\t: %d\nflags\t\t: fpu sse sse2\n\n",
-			  i, ncpus, i, ncpus);
+			  i, sentry_ncpus, i, sentry_ncpus);
 	return 0;
 }
 
 int proc_show_uptime(const struct proc_node *n, struct sbuf *b)
 {
 	int64_t up = clock_ns(CLOCK_BOOTTIME) / 10000000LL; /* centiseconds */
-	int64_t idle = up * ncpus;
+	int64_t idle = up * sentry_ncpus;
 	sb_printf(b, "%ld.%02ld %ld.%02ld\n", (long)(up / 100), (long)(up % 100),
 		  (long)(idle / 100), (long)(idle % 100));
 	return 0;
@@ -175,8 +170,8 @@ int proc_show_stat(const struct proc_node *n, struct sbuf *b)
 	int running, total, last;
 	task_counts(&running, &total, &last);
 	int64_t idle = clock_ns(CLOCK_BOOTTIME) / 10000000LL;
-	sb_printf(b, "cpu  0 0 0 %ld 0 0 0 0 0 0\n", (long)(idle * ncpus));
-	for (int i = 0; i < ncpus; i++)
+	sb_printf(b, "cpu  0 0 0 %ld 0 0 0 0 0 0\n", (long)(idle * sentry_ncpus));
+	for (int i = 0; i < sentry_ncpus; i++)
 		sb_printf(b, "cpu%d 0 0 0 %ld 0 0 0 0 0 0\n", i, (long)idle);
 	sb_printf(b,
 		  "intr 0\nctxt 0\nbtime %ld\nprocesses %d\nprocs_running %d\n"

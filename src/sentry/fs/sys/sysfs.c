@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sentry/fs/tmpfs/tmpfs.h"
+#include "sentry/kernel/cpus.h"
 
 /* Makes every directory of path (relative, '/'-separated) under root; returns
  * the last one, referenced. */
@@ -55,8 +56,8 @@ struct inode *sysfs_new(void)
 	if (!root)
 		return NULL;
 	char cpus[32];
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	snprintf(cpus, sizeof(cpus), n > 1 ? "0-%ld\n" : "0\n", n - 1);
+	int n = sentry_ncpus;
+	snprintf(cpus, sizeof(cpus), n > 1 ? "0-%d\n" : "0\n", n - 1);
 	put(root, "devices/system/cpu", "online", cpus);
 	put(root, "devices/system/cpu", "possible", cpus);
 	put(root, "devices/system/cpu", "present", cpus);
