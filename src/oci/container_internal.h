@@ -1,5 +1,5 @@
 /* Shared by the two kinds of container process `create` forks: the Sentry
- * (container.c) and a pod container's waiter (pod.c). */
+ * (container.c) and a pod container's waiter (container_pod.c). */
 #ifndef CVISOR_OCI_CONTAINER_INTERNAL_H
 #define CVISOR_OCI_CONTAINER_INTERNAL_H
 

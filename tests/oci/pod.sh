@@ -3,7 +3,8 @@
 # sandbox join that sandbox's Sentry with their own root (their own Gofer)
 # and bind mounts. Per container: its files, exec, ps, kill, exit status;
 # a container's init takes its other processes with it; the sandbox's end
-# ends them all. Bad annotations are refused and leave nothing behind.
+# ends them all. They share the sandbox's kernel (an abstract unix socket),
+# another sandbox does not. Bad annotations are refused and leave nothing behind.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
 
 echo sandbox >"$bundle/rootfs/who"
@@ -106,4 +107,35 @@ cv delete --force pod || fail "delete the sandbox"
 for i in $(seq 50); do [ "$(field c4 status)" = stopped ] && break; sleep 0.1; done
 [ "$(field c4 status)" = stopped ] || fail "c4 outlived its sandbox"
 cv delete c4 || fail "delete c4"
+# the pod's containers share its kernel: an abstract unix socket bound in
+# the sandbox is reached from a container (two python3s over the host root)
+command -v python3 >/dev/null || fail "python3 is needed"
+spec_root() { # $1 dir, $2 args (JSON), $3 annotations (python dict)
+	mkdir -p "$1"
+	python3 - "$tmp/config.orig" "$1/config.json" "$2" "$3" <<'PY' || fail "config $1"
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["process"]["terminal"] = False
+d["root"] = {"path": "/", "readonly": True}
+d["process"]["args"] = json.loads(sys.argv[3])
+d["annotations"] = eval(sys.argv[4])
+json.dump(d, open(sys.argv[2], "w"))
+PY
+}
+server='import socket; s=socket.socket(socket.AF_UNIX); s.bind("\0cvisor-pod-test"); s.listen(1); c,_=s.accept(); c.send(b"hello from the sandbox"); c.close(); import time; time.sleep(1000)'
+client='import socket,time
+for i in range(100):
+    try:
+        s=socket.socket(socket.AF_UNIX); s.connect("\0cvisor-pod-test"); break
+    except OSError: time.sleep(0.05)
+print(s.recv(100).decode())'
+spec_root "$tmp/p2" "$(args python3 -c "$server")" "{'io.kubernetes.cri.container-type':'sandbox'}"
+cv run --detach --bundle "$tmp/p2" pod2 </dev/null >/dev/null 2>"$tmp/err" || fail "run pod2: $(cat "$tmp/err")"
+spec_root "$tmp/p2c" "$(args python3 -c "$client")" "{'io.kubernetes.cri.container-type':'container','io.kubernetes.cri.sandbox-id':'pod2'}"
+out=$(cv run --bundle "$tmp/p2c" p2c </dev/null 2>"$tmp/err") || fail "run p2c: $(cat "$tmp/err")"
+[ "$out" = "hello from the sandbox" ] || fail "a pod's container does not reach the sandbox's abstract socket: '$out'"
+# a separate sandbox does not
+spec_root "$tmp/p3" "$(args python3 -c "$client")" "{}"
+out=$(cv run --bundle "$tmp/p3" p3 </dev/null 2>&1) && fail "another sandbox reached pod2's abstract socket: '$out'"
+cv delete --force pod2 || fail "delete pod2"
 echo "pod: OK"

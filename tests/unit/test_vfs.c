@@ -18,8 +18,6 @@
 #include "sentry/fs/vfs.h"
 #include "sentry/kernel/task.h"
 
-extern struct mount *vfs_root_mount;
-
 struct env {
 	struct task task;
 	struct process proc;
@@ -67,7 +65,6 @@ static int setup(void **state)
 	inode_put(etc);
 	struct inode *root = overlay_new(tmpfs_new(0755), inode_get(l));
 	struct mount *m = vfs_mount_root(root, "overlay", 0);
-	vfs_root_mount = m;
 	env->proc.creds.cap_eff = ~0ULL;
 	env->task.proc = &env->proc;
 	env->task.fs = fs_context_new(m, m->root);
@@ -183,7 +180,7 @@ static int count_dir(const char *path, const char *want)
 
 static void test_whiteouts_and_listing(void **state)
 {
-	struct inode *root = vfs_root_mount->root->inode;
+	struct inode *root = env->task.fs->root->inode;
 	struct inode *etc;
 	assert_int_equal(root->iops->lookup(root, "etc", &etc), 0);
 	int before = count_dir("/etc", "passwd");
@@ -203,7 +200,7 @@ static void test_whiteouts_and_listing(void **state)
 
 static void test_rmdir_lower_and_opaque(void **state)
 {
-	struct inode *root = vfs_root_mount->root->inode, *etc, *apt;
+	struct inode *root = env->task.fs->root->inode, *etc, *apt;
 	assert_int_equal(root->iops->lookup(root, "etc", &etc), 0);
 	assert_int_equal(etc->iops->rmdir(etc, "apt"), -ENOTEMPTY);
 	assert_int_equal(etc->iops->lookup(etc, "apt", &apt), 0);
@@ -221,7 +218,7 @@ static void test_rmdir_lower_and_opaque(void **state)
 
 static void test_rename(void **state)
 {
-	struct inode *root = vfs_root_mount->root->inode, *etc, *tmp;
+	struct inode *root = env->task.fs->root->inode, *etc, *tmp;
 	assert_int_equal(root->iops->lookup(root, "etc", &etc), 0);
 	assert_int_equal(root->iops->lookup(root, "tmp", &tmp), 0);
 	assert_int_equal(etc->iops->rename(etc, "link", tmp, "moved", 0), 0);

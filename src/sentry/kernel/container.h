@@ -1,7 +1,7 @@
 /* The containers of a pod. A sandbox starts with one container, whose
  * processes have no container record (NULL): its init is pid 1 and the
  * sandbox ends with it. A container that joins later (CRI annotations, see
- * src/oci/pod.c) gets a record, shared by every process it starts and
+ * src/oci/container_pod.c) gets a record, shared by every process it starts and
  * inherited by fork: its own root (its own Gofer), its own init, whose exit
  * ends its other processes, as a pid namespace's init would. */
 #ifndef CVISOR_SENTRY_KERNEL_CONTAINER_H
