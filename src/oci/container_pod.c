@@ -152,6 +152,9 @@ void oci_pod_container_child(const struct oci_create_opts *o, const struct oci_s
 	}
 	if (rc < 0)
 		rc = 255;
+	/* the container's processes are gone: nothing reads its files now
+	 * (its mounts stay in the Sentry until the pod ends, answering EIO) */
+	gofer_stop(gofer);
 out:
 	if (err) {
 		char *t = error_text(err);
