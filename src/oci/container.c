@@ -110,6 +110,8 @@ static int sentry_process_settings(const struct oci_spec *s, struct sentry_confi
 	if ((cfg->has_caps = p->has_caps))
 		oci_caps_after_exec(&p->caps, p->user.uid == 0, &cfg->cap_eff, &cfg->cap_perm,
 				    &cfg->cap_inh);
+	cfg->cap_bnd = p->caps.bounding;
+	cfg->no_new_privs = p->no_new_privileges;
 	cfg->groups = p->user.additional_gids;
 	cfg->n_groups = p->user.n_additional_gids;
 	cfg->has_umask = p->user.has_umask;

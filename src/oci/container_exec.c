@@ -131,12 +131,14 @@ json_t *oci_process_json(const struct oci_process *p, const char *cwd, const uin
 	if (proc && p->user.has_umask)
 		json_object_set_new(json_object_get(proc, "user"), "umask",
 				    json_integer(p->user.umask));
+	uint64_t eff, perm, inh; /* as the program holds them after execve */
+	oci_caps_after_exec(&p->caps, p->user.uid == 0, &eff, &perm, &inh);
 	if (proc && p->has_caps)
 		json_object_set_new(proc, "caps",
-				    json_pack("{s:I,s:I,s:I}", "effective",
-					      (json_int_t)p->caps.effective, "permitted",
-					      (json_int_t)p->caps.permitted, "inheritable",
-					      (json_int_t)p->caps.inheritable));
+				    json_pack("{s:I,s:I,s:I,s:I}", "effective", (json_int_t)eff,
+					      "permitted", (json_int_t)perm, "inheritable",
+					      (json_int_t)inh, "bounding",
+					      (json_int_t)p->caps.bounding));
 	return proc;
 }
 

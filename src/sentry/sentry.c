@@ -104,10 +104,11 @@ static int init_process_settings(const struct sentry_config *cfg, struct task *t
 			return -EINVAL;
 		p->rlim[r->resource] = (struct linux_rlimit){r->soft, r->hard};
 	}
-	const uint64_t caps[3] = {cfg->cap_eff, cfg->cap_perm, cfg->cap_inh};
+	const uint64_t caps[4] = {cfg->cap_eff, cfg->cap_perm, cfg->cap_inh, cfg->cap_bnd};
 	if (creds_set(&p->creds, cfg->uid, cfg->gid, cfg->groups, cfg->n_groups,
 		      cfg->has_caps ? caps : NULL))
 		return -EINVAL;
+	p->creds.no_new_privs = cfg->no_new_privs;
 	if (cfg->has_umask)
 		t->fs->umask = cfg->umask & 0777;
 	if (cfg->domainname)

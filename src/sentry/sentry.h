@@ -55,7 +55,8 @@ struct sentry_config {
 	const struct sentry_rlimit *rlimits;
 	size_t n_rlimits;
 	int has_caps;
-	uint64_t cap_eff, cap_perm, cap_inh;
+	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd;
+	int no_new_privs;	/* process.noNewPrivileges */
 	const uint32_t *groups; /* supplementary groups, at most 64 */
 	size_t n_groups;
 	int has_umask;

@@ -40,13 +40,17 @@ out=$(run f1) || fail "run f1: $(cat "$tmp/err")"
 want="nofile=321 hard=654 umask=0027 groups=0 10 20 host=box1 dom=example.org"
 [ "$out" = "$want" ] || fail "got '$out', want '$want'"
 
-# 2. capabilities: root gets bounding (runc's rule), CapEff shows it.
+# 2. capabilities: root gets bounding (runc's rule), CapEff shows it, and
+# the bounding set; noNewPrivileges sticks.
 config "
 c = ['CAP_CHOWN','CAP_KILL']
 d['process']['capabilities'] = {'bounding':c,'effective':c,'permitted':c,'inheritable':[],'ambient':[]}
-" 'grep -E "^Cap(Eff|Prm)" /proc/self/status'
+d['process']['noNewPrivileges'] = True
+" 'grep -E "^(Cap(Eff|Prm|Bnd)|NoNewPrivs)" /proc/self/status'
 out=$(run f2) || fail "run f2: $(cat "$tmp/err")"
 echo "$out" | grep -q "CapEff:.0000000000000021" || fail "root CapEff: $out"
+echo "$out" | grep -q "CapBnd:.0000000000000021" || fail "root CapBnd: $out"
+echo "$out" | grep -q "NoNewPrivs:.1" || fail "noNewPrivileges: $out"
 # A non-root user keeps only the ambient set.
 config "
 d['process']['user'] = {'uid':1000,'gid':1000}

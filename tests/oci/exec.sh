@@ -5,7 +5,7 @@
 # (exec --tty itself is in terminal.sh), exec into a stopped one fails.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
 
-config "d['process']['args']=$(args sleep 100); d['process']['env'].append('FROM_CONFIG=yes')"
+config "d['process']['args']=$(args sleep 100); d['process']['env'].append('FROM_CONFIG=yes'); d['process']['noNewPrivileges']=False"
 cv run --detach --bundle "$bundle" e1 </dev/null >/dev/null 2>"$tmp/err" || fail "run: $(cat "$tmp/err")"
 
 out=$(cv exec e1 echo hello 2>"$tmp/err") || fail "exec echo: $(cat "$tmp/err")"
@@ -34,6 +34,16 @@ cv exec --cwd /nonexistent e1 true 2>"$tmp/err" && fail "exec with a missing cwd
 grep -q nonexistent "$tmp/err" || fail "missing cwd error: $(cat "$tmp/err")"
 cv exec e1 /no/such/program 2>"$tmp/err" && fail "exec of a missing program succeeded"
 grep -q 'no/such/program' "$tmp/err" || fail "missing program error: $(cat "$tmp/err")"
+
+# noNewPrivileges and rlimits reach an exec'd process
+out=$(cv exec e1 sh -c 'grep NoNewPrivs /proc/self/status') || fail "exec nnp 0"
+echo "$out" | grep -q "NoNewPrivs:.0" || fail "exec without --no-new-privs: $out"
+out=$(cv exec --no-new-privs e1 sh -c 'grep NoNewPrivs /proc/self/status') || fail "exec nnp 1"
+echo "$out" | grep -q "NoNewPrivs:.1" || fail "exec --no-new-privs: $out"
+python3 -c 'import json; print(json.dumps({"args":["sh","-c","ulimit -n; ulimit -Hn"],"cwd":"/","user":{"uid":0,"gid":0},"rlimits":[{"type":"RLIMIT_NOFILE","soft":123,"hard":456}]}))' >"$tmp/rl.json"
+out=$(cv exec --process "$tmp/rl.json" e1) || fail "exec --process with rlimits"
+[ "$out" = "123
+456" ] || fail "exec rlimits: '$out'"
 
 # --process FILE
 python3 -c 'import json; print(json.dumps({"args":["sh","-c","echo $P; pwd; umask; exit 4"],"env":["P=fromfile"],"cwd":"/bin","user":{"uid":0,"gid":0,"umask":63}}))' >"$tmp/process.json"

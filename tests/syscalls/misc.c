@@ -239,6 +239,22 @@ TEST(prctl_names)
 	CHECK_EQ(sig, SIGTERM);
 	CHECK_OK(prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0));
 	CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) >= 0); /* a sandbox may set it */
+	/* no_new_privs sticks; a dropped bounding capability reads as gone */
+	pid_t child = fork();
+	if (child == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0) != -1 || errno != EINVAL ||
+		    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+			_exit(1);
+		if (geteuid() == 0 && (prctl(PR_CAPBSET_READ, CAP_CHOWN, 0, 0, 0) != 1 ||
+				       prctl(PR_CAPBSET_DROP, CAP_CHOWN, 0, 0, 0) ||
+				       prctl(PR_CAPBSET_READ, CAP_CHOWN, 0, 0, 0) != 0))
+			_exit(2);
+		_exit(0);
+	}
+	int cst = -1;
+	CHECK_EQ(waitpid(child, &cst, 0), child);
+	CHECK_EQ(cst, 0);
 	CHECK_ERR(prctl(9999, 0, 0, 0, 0), EINVAL);
 
 	/* arch_prctl: FS base is where TLS lives */

@@ -96,10 +96,10 @@ static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *group
 		if (json_is_integer(v) && json_integer_value(v) >= 0 && n < 64)
 			g[n++] = (uint32_t)json_integer_value(v);
 	}
-	const uint64_t set[3] = {
-	    (uint64_t)json_integer_value(json_object_get(caps, "effective")),
-	    (uint64_t)json_integer_value(json_object_get(caps, "permitted")),
-	    (uint64_t)json_integer_value(json_object_get(caps, "inheritable"))};
+	const uint64_t set[4] = {(uint64_t)json_integer_value(json_object_get(caps, "effective")),
+				 (uint64_t)json_integer_value(json_object_get(caps, "permitted")),
+				 (uint64_t)json_integer_value(json_object_get(caps, "inheritable")),
+				 (uint64_t)json_integer_value(json_object_get(caps, "bounding"))};
 	creds_set(c, (uint32_t)uid, (uint32_t)gid, g, n, json_is_object(caps) ? set : NULL);
 }
 
@@ -225,6 +225,7 @@ void control_spawn(struct conn *c, json_t *req, int *fds, int nfds, struct conta
 		goto out;
 	}
 	set_creds(&t->proc->creds, uid, gid, groups, caps);
+	t->proc->creds.no_new_privs = json_is_true(json_object_get(proc, "noNewPrivileges"));
 	if (has_umask)
 		t->fs->umask = (uint32_t)umask;
 	long r = set_rlimits(t->proc, rlimits);

@@ -75,7 +75,7 @@ int task_start_init(struct plat_thread *pt, struct mm *mm, struct fd_table *file
 	p->exit_signal = SIGCHLD;
 	p->start_ns = now_ns();
 	/* root inside the sandbox, with the full capability set */
-	p->creds.cap_eff = p->creds.cap_perm = (1ULL << 41) - 1;
+	p->creds.cap_eff = p->creds.cap_perm = p->creds.cap_bnd = (1ULL << 41) - 1;
 	for (int i = 0; i < 16; i++)
 		p->rlim[i].cur = p->rlim[i].max = ~0ULL;
 	p->rlim[RLIMIT_NOFILE].cur = 1024;
@@ -162,6 +162,7 @@ int creds_set(struct creds *c, uint32_t uid, uint32_t gid, const uint32_t *group
 		c->cap_eff = caps[0];
 		c->cap_perm = caps[1];
 		c->cap_inh = caps[2];
+		c->cap_bnd = caps[3];
 	} else if (uid) {
 		c->cap_eff = c->cap_perm = c->cap_inh = 0;
 	}

@@ -44,13 +44,14 @@ struct creds {
 	uint32_t rgid, egid, sgid, fsgid;
 	uint32_t ngroups;
 	uint32_t groups[64];
-	uint64_t cap_eff, cap_perm, cap_inh;
+	uint64_t cap_eff, cap_perm, cap_inh, cap_bnd;
+	int no_new_privs; /* prctl's: sticks, inherited */
 };
 
 /* The ids, supplementary groups (at most 64) and capabilities a new
  * program starts with, from config.json or exec's process: caps is
- * {effective, permitted, inheritable}, or NULL: root keeps what it has,
- * anyone else holds none. 0 or -EINVAL. */
+ * {effective, permitted, inheritable, bounding}, or NULL: root keeps what
+ * it has, anyone else holds none. 0 or -EINVAL. */
 int creds_set(struct creds *c, uint32_t uid, uint32_t gid, const uint32_t *groups, size_t n,
 	      const uint64_t *caps);
 

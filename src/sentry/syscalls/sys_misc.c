@@ -451,12 +451,20 @@ SYSCALL(prctl)
 	case PR_GET_PDEATHSIG:
 		return copy_out(t, a[1], &t->pdeathsig, 4) ? -EFAULT : 0;
 	case PR_SET_NO_NEW_PRIVS:
-		return a[1] == 1 ? 0 : -EINVAL;
-	case PR_GET_NO_NEW_PRIVS:
+		if (a[1] != 1 || a[2] || a[3] || a[4])
+			return -EINVAL;
+		t->proc->creds.no_new_privs = 1;
 		return 0;
+	case PR_GET_NO_NEW_PRIVS:
+		return t->proc->creds.no_new_privs;
 	case PR_CAPBSET_READ:
-		return a[1] <= CAP_LAST_CAP ? 1 : -EINVAL;
+		return a[1] <= CAP_LAST_CAP ? !!(t->proc->creds.cap_bnd & (1ULL << a[1])) : -EINVAL;
 	case PR_CAPBSET_DROP:
+		if (a[1] > CAP_LAST_CAP)
+			return -EINVAL;
+		if (!(t->proc->creds.cap_eff & (1ULL << CAP_SETPCAP)))
+			return -EPERM;
+		t->proc->creds.cap_bnd &= ~(1ULL << a[1]);
 		return 0;
 	case PR_GET_SECCOMP:
 		return 0;

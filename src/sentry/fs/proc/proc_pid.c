@@ -270,8 +270,8 @@ static int show_status(const struct proc_node *n, struct sbuf *b)
 		  cgt);
 	sb_printf(b, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n", c->cap_inh, c->cap_perm,
 		  c->cap_eff);
-	sb_printf(b, "CapBnd:\t%016llx\nCapAmb:\t%016x\n", (1ULL << 41) - 1, 0);
-	sb_printf(b, "NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+	sb_printf(b, "CapBnd:\t%016lx\nCapAmb:\t%016x\n", c->cap_bnd, 0);
+	sb_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n", c->no_new_privs);
 	int ncpu = sentry_ncpus;
 	sb_printf(b, "Cpus_allowed:\t%x\nCpus_allowed_list:\t0",
 		  ncpu >= 32 ? ~0u : (1u << ncpu) - 1);
