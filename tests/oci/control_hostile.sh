@@ -1,6 +1,7 @@
 #!/bin/bash
 # A hostile client on control.sock: garbage, oversized, truncated and
-# ill-typed requests, fds where none belong, too many fds, a flood of silent
+# ill-typed requests, fds where none belong, too many fds, a container
+# joining with broken files or a Gofer that is not one, a flood of silent
 # connections. Each gets an error reply or a closed connection; the Sentry
 # neither crashes nor hangs, and exec and ps still work afterwards.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
@@ -52,6 +53,29 @@ r = json.loads(ask(b'{"version":1,"type":"ps"}', [null]))
 assert r["ok"] is False, r
 r = json.loads(ask(b'{"version":1,"type":"exec","process":{"args":["true"]}}', [null] * 5))
 assert r["ok"] is False, r
+# a container joining with broken files, no Gofer, or a Gofer that is not
+# one (a file, a socket whose peer is gone, a peer that speaks garbage)
+sc = lambda extra: json.dumps(dict({"version": 1, "type": "start-container", "container": "j1",
+    "process": {"args": ["true"]}, "files": {"root": "/"}}, **extra)).encode()
+r = json.loads(ask(sc({})))
+assert r["ok"] is False and "Gofer" in r["error"], r
+for files in [None, 1, {"root": "rel"}, {"root": "/", "mounts": [{"destination": "x"}]},
+              {"root": "/", "mounts": [{"destination": "/x", "source": 7}]},
+              {"root": "/", "maskedPaths": [1]}, {"root": "/", "mounts": "no"}]:
+    r = json.loads(ask(sc({"files": files}), [null, null]))
+    assert r["ok"] is False, (files, r)
+r = json.loads(ask(sc({}), [null, null]))
+assert r["ok"] is False, r
+a, b = socket.socketpair(); b.close()
+r = json.loads(ask(sc({}), [a.fileno(), null]))
+assert r["ok"] is False, r
+a, b = socket.socketpair(); b.send(b'\x07\0\0\0xyz' * 10)
+r = json.loads(ask(sc({}), [a.fileno(), null]))
+assert r["ok"] is False, r
+r = json.loads(ask(sc({"container": ""}), [null, null]))
+assert r["ok"] is False, r
+r = json.loads(ask(b'{"version":1,"type":"exec","container":"nope","process":{"args":["true"]}}'))
+assert r["ok"] is False and "nope" in r["error"], r
 # connections that say nothing, or go away
 idle = [conn() for _ in range(100)]
 for _ in range(20):
