@@ -11,9 +11,20 @@ bool oci_sysctl_supported(const char *key)
 	static const char *const keys[] = {
 	    "kernel.hostname",
 	    "kernel.domainname",
-	    /* Docker sets these two for every container with its own network. */
+	    /* Docker sets the first two for every container with its own
+	     * network; the rest are the other sysctls Kubernetes calls safe for
+	     * a pod. With no inet stack and no SysV shm inside yet, they have
+	     * nothing to act on. */
 	    "net.ipv4.ip_unprivileged_port_start",
 	    "net.ipv4.ping_group_range",
+	    "net.ipv4.ip_local_port_range",
+	    "net.ipv4.ip_local_reserved_ports",
+	    "net.ipv4.tcp_syncookies",
+	    "net.ipv4.tcp_keepalive_time",
+	    "net.ipv4.tcp_keepalive_intvl",
+	    "net.ipv4.tcp_keepalive_probes",
+	    "net.ipv4.tcp_fin_timeout",
+	    "kernel.shm_rmid_forced",
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i]) == 0)

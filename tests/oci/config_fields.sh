@@ -34,7 +34,7 @@ d['process']['rlimits'] = [{'type':'RLIMIT_NOFILE','soft':321,'hard':654}]
 d['process']['user'] = {'uid':0,'gid':0,'umask':0o027,'additionalGids':[10,20]}
 d['hostname'] = 'box1'
 d['domainname'] = 'example.org'
-d['linux']['sysctl'] = {'net.ipv4.ip_unprivileged_port_start':'0'}
+d['linux']['sysctl'] = {'net.ipv4.ip_unprivileged_port_start':'0','kernel.shm_rmid_forced':'1','net.ipv4.ip_local_port_range':'1024 65000'}
 " 'echo "nofile=$(ulimit -n) hard=$(ulimit -Hn) umask=$(umask) groups=$(id -G) host=$(hostname) dom=$(cat /proc/sys/kernel/domainname)"'
 out=$(run f1) || fail "run f1: $(cat "$tmp/err")"
 want="nofile=321 hard=654 umask=0027 groups=0 10 20 host=box1 dom=example.org"
