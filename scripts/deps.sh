@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc make pkg-config libseccomp-dev libcmocka-dev libjansson-dev clang
 libclang-rt-14-dev clang-format python3 perl coreutils findutils tar gawk
-sed grep bash strace diod busybox-static"
+sed grep bash strace diod busybox-static iproute2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -31,5 +31,8 @@ int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, stru
 				      .strace = g->strace,
 				      .systemd_cgroup = g->systemd_cgroup,
 				      .network = g->network};
+	if (strcmp(g->network, "none") && strcmp(g->network, "host") &&
+	    strcmp(g->network, "sandbox"))
+		return error_set(err, EINVAL, "`--network` must be `none`, `host` or `sandbox`");
 	return cli_file_options(g, &o->file_access, &o->overlay_none, err);
 }

@@ -24,6 +24,7 @@
 #include "oci/spec.h"
 #include "oci/state.h"
 #include "sandbox/cgroup.h"
+#include "sandbox/netns.h"
 #include "sentry/control/control.h"
 #include "sentry/control/protocol.h"
 #include "sentry/sentry.h"
@@ -331,14 +332,14 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	if (oci_spec_load(cfgpath, &s, err) < 0)
 		return -1;
 	struct oci_state *st = NULL;
-	int rc = -1, lock = -1;
+	int rc = -1, lock = -1, netns_back = -1;
 	pid_t pid = -1;
 	bool made_dir = false;
 	cleanup_free char *fifo = NULL, *json = NULL;
 	cleanup_close int tty_fd = -1;
 	*raw = false;
 	if (oci_state_new(s, o->id, bundle, &st, err) < 0 || validate(s, st, err) < 0 ||
-	    oci_spec_check(s, o->network, err) < 0)
+	    oci_spec_check(s, err) < 0)
 		goto out;
 	if (host_terminal(o, s, !own_session, &tty_fd, saved, raw, err) < 0) {
 		error_wrap(err, "create `%s`", o->id);
@@ -366,14 +367,24 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 		error_set(err, errno, "create `%s`: exec.fifo", o->id);
 		goto out;
 	}
+	/* the Sentry starts in its network namespace, so the prestart hooks
+	 * that set it up (Docker's) find it there; we go back to ours */
+	if (!st->sandbox_id && sandbox_netns_enter(s, o->network, &netns_back, err) < 0)
+		goto out;
 	fflush(NULL);
 	pid = fork();
+	if (pid != 0) {
+		sandbox_netns_leave(netns_back);
+		netns_back = -1;
+	}
 	if (pid < 0) {
 		error_set(err, errno, "create `%s`: fork the Sentry", o->id);
 		goto out;
 	}
 	if (pid == 0) {
 		close(lock);
+		if (netns_back >= 0)
+			close(netns_back);
 		if (own_session)
 			setsid();
 		if (tty_fd >= 0 && o->console_socket)

@@ -221,10 +221,9 @@ void oci_caps_after_exec(const struct oci_caps *c, bool root, uint64_t *eff, uin
 			 uint64_t *inh);
 
 /* Refuses what cvisor cannot honour, naming the field: linux.sysctl keys
- * the sandbox has no value for, a network namespace `path` unless the
- * network is `none` (network_mode, from --network), more than 64
- * additionalGids, mount types the sandbox does not know. */
-int oci_spec_check(const struct oci_spec *s, const char *network_mode, struct error **err);
+ * the sandbox has no value for, more than 64 additionalGids, mount types
+ * the sandbox does not know. */
+int oci_spec_check(const struct oci_spec *s, struct error **err);
 /* linux.sysctl keys that are honoured: the sandbox's own value is set
  * (kernel.hostname, kernel.domainname) or already as asked (the sandbox's
  * network has no privileged ports and allows ping sockets). */

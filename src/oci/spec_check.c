@@ -44,7 +44,7 @@ static bool mount_type_known(const struct oci_mount *m)
 	return false;
 }
 
-int oci_spec_check(const struct oci_spec *s, const char *network_mode, struct error **err)
+int oci_spec_check(const struct oci_spec *s, struct error **err)
 {
 	const struct oci_linux *l = &s->linux_;
 	for (size_t i = 0; i < l->n_sysctl; i++)
@@ -53,13 +53,6 @@ int oci_spec_check(const struct oci_spec *s, const char *network_mode, struct er
 					 "config.json: `linux.sysctl` `%s` is not supported in the "
 					 "sandbox",
 					 l->sysctl[i].key);
-	const struct oci_namespace *net = oci_spec_namespace(s, OCI_NS_NETWORK);
-	if (net && net->path && network_mode && strcmp(network_mode, "none") != 0)
-		return error_set(err, ENOTSUP,
-				 "config.json: `linux.namespaces` network `path` `%s`: joining a "
-				 "host network namespace (--network=%s) is not supported yet; use "
-				 "--network=none",
-				 net->path, network_mode);
 	if (s->process && s->process->user.n_additional_gids > 64)
 		return error_set(err, EINVAL,
 				 "config.json: `process.user.additionalGids`: at most 64 groups");
