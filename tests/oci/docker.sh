@@ -40,6 +40,15 @@ check import cli import "$T/rootfs.tar" $IMG
 expect_rc "docker import" 0
 
 cli_run_checks
+# Docker's own network setup (no --network flag): its libnetwork-setkey
+# prestart hook configures the namespace of the pid it is given, which
+# must be the sandbox's, never the host's
+links=$(ip -o link | wc -l)
+check defaultnet cli run --rm --runtime=cvisor $IMG echo net
+[ "$OUT" = net ] && good "run with Docker's default network" ||
+	bad "run with Docker's default network: '$OUT' (status $RC); stderr: $ERR"
+[ "$(ip -o link | wc -l)" = "$links" ] && good "the host's interfaces are unchanged" ||
+	bad "the host's interfaces changed: $(ip -o link | tail -n 2)"
 cli_logs_check
 cli_stop_checks
 cli_exec_checks docker
