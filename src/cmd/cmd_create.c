@@ -10,9 +10,13 @@
 int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 {
 	static const struct option opts[] = {
-	    {"bundle", required_argument, 0, 'b'},	   {"pid-file", required_argument, 0, 'p'},
-	    {"console-socket", required_argument, 0, 'c'}, {"no-pivot", no_argument, 0, 'n'},
-	    {"no-new-keyring", no_argument, 0, 'k'},	   {0, 0, 0, 0},
+	    {"bundle", required_argument, 0, 'b'},
+	    {"pid-file", required_argument, 0, 'p'},
+	    {"console-socket", required_argument, 0, 'c'},
+	    {"no-pivot", no_argument, 0, 'n'},
+	    {"no-new-keyring", no_argument, 0, 'k'},
+	    {"preserve-fds", required_argument, 0, 'f'},
+	    {0, 0, 0, 0},
 	};
 	struct oci_create_opts o;
 	if (cli_create_opts(g, &o, err) < 0)
@@ -30,6 +34,10 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 		case 'c':
 			o.console_socket = optarg;
 			break;
+		case 'f':
+			if (oci_preserve_fds(optarg, &o.preserve_fds, err) < 0)
+				return -1;
+			break;
 		case 'n':
 		case 'k':
 			break;
@@ -40,7 +48,8 @@ int cmd_create(struct cli_globals *g, int argc, char **argv, struct error **err)
 	if (optind != argc - 1)
 		return error_set(
 		    err, EINVAL,
-		    "usage: cvisor create [--bundle DIR] [--pid-file F] [--console-socket S] ID");
+		    "usage: cvisor create [--bundle DIR] [--pid-file F] [--console-socket S] "
+		    "[--preserve-fds N] ID");
 	o.id = argv[optind];
 	return oci_container_create(&o, err) < 0 ? -1 : 0;
 }

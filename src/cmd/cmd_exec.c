@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "oci/container.h"
 #include "oci/container_control.h"
 
 /* "N" or "N:M" into uid (and gid). */
@@ -129,9 +130,8 @@ int cmd_exec(struct cli_globals *g, int argc, char **argv, struct error **err)
 		case 'i':
 			break;
 		case 'f':
-			if (strcmp(optarg, "0") != 0) {
-				rc = error_set(err, ENOTSUP,
-					       "exec: --preserve-fds is not supported");
+			if (oci_preserve_fds(optarg, &o.preserve_fds, err) < 0) {
+				rc = -1;
 				goto out;
 			}
 			break;

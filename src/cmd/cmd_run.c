@@ -17,6 +17,7 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	    {"console-socket", required_argument, 0, 'c'},
 	    {"no-pivot", no_argument, 0, 'n'},
 	    {"no-new-keyring", no_argument, 0, 'k'},
+	    {"preserve-fds", required_argument, 0, 'f'},
 	    {0, 0, 0, 0},
 	};
 	struct oci_create_opts o;
@@ -39,6 +40,10 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 		case 'c':
 			o.console_socket = optarg;
 			break;
+		case 'f':
+			if (oci_preserve_fds(optarg, &o.preserve_fds, err) < 0)
+				return -1;
+			break;
 		case 'n':
 		case 'k':
 			break;
@@ -49,7 +54,7 @@ int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 	if (optind != argc - 1)
 		return error_set(err, EINVAL,
 				 "usage: cvisor run [--bundle DIR] [--pid-file F] [--detach] "
-				 "[--console-socket S] ID");
+				 "[--console-socket S] [--preserve-fds N] ID");
 	o.id = argv[optind];
 	return oci_container_run(&o, detach, err);
 }

@@ -159,6 +159,21 @@ static void release_stdio(void)
 		close(null);
 }
 
+int oci_preserve_fds(const char *arg, int *n, struct error **err)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < 0 || v > OCI_MAX_PRESERVE_FDS)
+		return error_set(err, EINVAL, "--preserve-fds `%s`: a number from 0 to %d", arg,
+				 OCI_MAX_PRESERVE_FDS);
+	for (int fd = 3; fd < 3 + v; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return error_set(err, EBADF, "--preserve-fds %ld: fd %d is not open", v,
+					 fd);
+	*n = (int)v;
+	return 0;
+}
+
 int oci_write_pid_file(const char *path, pid_t pid, struct error **err)
 {
 	char buf[32];
@@ -211,6 +226,7 @@ int oci_sentry_config(const struct oci_create_opts *o, const struct oci_spec *s,
 	    .overlay_none = o->overlay_none,
 	    .terminal = tty_fd >= 0,
 	    .tty_fd = tty_fd,
+	    .n_preserve_fds = o->preserve_fds,
 	};
 	static char *no_env[] = {NULL};
 	if (!cfg->envp)

@@ -33,7 +33,16 @@ struct oci_create_opts {
 	 * master (see console.h); NULL: a foreground `run` uses the caller's
 	 * terminal, anything else is an error, as with runc. */
 	const char *console_socket;
+	/* --preserve-fds: the caller's fds 3 .. 3 + n - 1 go to the program. */
+	int preserve_fds;
 };
+
+/* The most fds --preserve-fds may pass (create, run and exec). */
+#define OCI_MAX_PRESERVE_FDS 60
+
+/* Checks --preserve-fds N (a number, at most OCI_MAX_PRESERVE_FDS, every
+ * fd open) into *n. */
+int oci_preserve_fds(const char *arg, int *n, struct error **err);
 
 /* `create`: the container is left `created`, its program held. */
 int oci_container_create(const struct oci_create_opts *o, struct error **err);

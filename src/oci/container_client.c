@@ -40,7 +40,10 @@ int control_client_send(const struct oci_state *st, json_t *req, const int *fds,
 		close(fd);
 		return error_set(err, e, "container `%s`: connect to its Sentry", id);
 	}
-	size_t n = nfds > 0 && nfds <= CONTROL_MAX_FDS ? (size_t)nfds : 0;
+	if (nfds > CONTROL_MAX_FDS)
+		return error_set(err, EMSGSIZE, "container `%s`: more than %d fds", id,
+				 CONTROL_MAX_FDS);
+	size_t n = nfds > 0 ? (size_t)nfds : 0;
 	ssize_t r = fd_sendmsg(fd, text, strlen(text), fds, n);
 	if (r < 0) {
 		close(fd);

@@ -28,6 +28,7 @@ struct oci_exec_opts {
 	bool no_new_privs, detach, tty;
 	const char *pid_file;
 	const char *console_socket; /* with tty: gets the terminal's master */
+	int preserve_fds;	    /* the caller's fds 3 .. 3 + n - 1 go along */
 };
 
 /* `exec`: runs a new process in a running container. In the foreground it

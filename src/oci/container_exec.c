@@ -245,8 +245,9 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	if (!(req = request(o, p, err)))
 		goto out;
 	/* our fds 0-2 (a closed one as /dev/null) become the process's; with
-	 * a terminal, the slave of a host pty whose master the client gets */
-	int fds[3];
+	 * a terminal, the slave of a host pty whose master the client gets;
+	 * then --preserve-fds' */
+	int fds[3 + OCI_MAX_PRESERVE_FDS], nfds = 3;
 	for (int i = 0; i < 3; i++)
 		fds[i] = fcntl(i, F_GETFD) >= 0 ? i : null;
 	cleanup_close int slave = -1;
@@ -256,9 +257,12 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 		if (console_send_pty(o->console_socket, rows, cols, &slave, err) < 0)
 			goto out;
 		fds[0] = slave;
+		nfds = 1;
 		json_object_set_new(req, "tty", json_true());
 	}
-	fd = control_client_send(st, req, fds, tty ? 1 : 3, err);
+	for (int i = 0; i < o->preserve_fds; i++)
+		fds[nfds++] = 3 + i;
+	fd = control_client_send(st, req, fds, nfds, err);
 	req = NULL;
 	json_t *reply = NULL;
 	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)

@@ -95,12 +95,14 @@ static pid_t start_in_sandbox(const struct oci_spec *s, const struct oci_state *
 		json_decref(req);
 		return error_set(err, ENOMEM, "start `%s`", st->id);
 	}
-	int fds[4] = {gofer_sock, 0, 1, 2}, nfds = 4;
+	int fds[4 + OCI_MAX_PRESERVE_FDS] = {gofer_sock, 0, 1, 2}, nfds = 4;
 	if (tty_fd >= 0) {
 		fds[1] = tty_fd;
 		nfds = 2;
 		json_object_set_new(req, "tty", json_true());
 	}
+	for (int i = 0; i < cfg->n_preserve_fds; i++)
+		fds[nfds++] = 3 + i;
 	int fd = control_client_send(st, req, fds, nfds, err);
 	if (fd < 0)
 		return -1;

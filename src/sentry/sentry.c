@@ -77,6 +77,22 @@ static int stdio_tty(const struct sentry_config *cfg, struct fd_table *ft, struc
 	return 0;
 }
 
+/* The caller's fds 3 .. 3 + n - 1 (--preserve-fds), at the same numbers,
+ * after the standard files. */
+static int preserved_files(struct fd_table *ft, int n)
+{
+	for (int fd = 3; fd < 3 + n; fd++) {
+		int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (dup < 0)
+			return -errno;
+		close(fd);
+		int e = hoststdio_install(ft, fd, dup);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
 static int stdio_files(struct fd_table *ft)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -151,7 +167,8 @@ static int run(const struct sentry_config *cfg, struct p9_client *gofer, struct 
 	}
 	struct fd_table *files = fdt_new();
 	struct file *tty = NULL;
-	if (!files || (e = cfg->terminal ? stdio_tty(cfg, files, &tty) : stdio_files(files)))
+	if (!files || (e = cfg->terminal ? stdio_tty(cfg, files, &tty) : stdio_files(files)) ||
+	    (e = preserved_files(files, cfg->n_preserve_fds)))
 		return error_set(err, files ? -e : ENOMEM, "set up standard files");
 	/* the stub zygote is forked after this and shares the confinement */
 	if (sentry_confine(err) < 0)

@@ -71,6 +71,9 @@ struct sentry_config {
 	 * (taken over; an open file of its own, in raw mode). */
 	int terminal;
 	int tty_fd;
+	/* The caller's fds 3 .. 3 + n_preserve_fds - 1 go to the first program
+	 * at the same numbers (--preserve-fds). */
+	int n_preserve_fds;
 	/* The control socket, listening (control_listen()); 0 = none. */
 	int control_fd;
 };

@@ -51,7 +51,7 @@ for b in bad:
 null = os.open("/dev/null", os.O_RDWR)
 r = json.loads(ask(b'{"version":1,"type":"ps"}', [null]))
 assert r["ok"] is False, r
-r = json.loads(ask(b'{"version":1,"type":"exec","process":{"args":["true"]}}', [null] * 5))
+r = json.loads(ask(b'{"version":1,"type":"exec","process":{"args":["true"]}}', [null] * 65))
 assert r["ok"] is False, r
 # a container joining with broken files, no Gofer, or a Gofer that is not
 # one (a file, a socket whose peer is gone, a peer that speaks garbage)

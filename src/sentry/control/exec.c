@@ -104,10 +104,11 @@ static void set_creds(struct creds *c, uint64_t uid, uint64_t gid, json_t *group
 }
 
 /* A new process of container ctr (NULL: the sandbox's first), child of
- * the reaper, with the container's root and cwd, init's rlimits and the
- * fds given as 0, 1, 2 (or the terminal term as all three); *out is its
- * only task. The container's first process becomes its init. */
-static int new_process(struct container *ctr, int *fds, int nfds, struct file *term,
+ * the reaper, with the container's root and cwd, init's rlimits, the
+ * terminal term (if any) as 0, 1 and 2, and the host fds given at first,
+ * first + 1, ...; *out is its only task. The container's first process
+ * becomes its init. */
+static int new_process(struct container *ctr, int *fds, int nfds, int first, struct file *term,
 		       struct task **out)
 {
 	struct process *init = process_by_pid(1);
@@ -125,7 +126,7 @@ static int new_process(struct container *ctr, int *fds, int nfds, struct file *t
 	if (!mm || !files || !fs)
 		return -ENOMEM;
 	for (int i = 0; i < nfds; i++) {
-		e = hoststdio_install(files, i, fds[i]);
+		e = hoststdio_install(files, first + i, fds[i]);
 		fds[i] = -1;
 		if (e)
 			return e;
@@ -197,13 +198,14 @@ void control_spawn(struct conn *c, json_t *req, int *fds, int nfds, struct conta
 		goto out;
 	}
 	static char *no_env[] = {NULL};
-	/* with a terminal: one host fd, the slave of the client's pty, bridged
-	 * to a sandbox pty that is the process's stdio and controlling tty */
+	/* with a terminal: the first host fd, the slave of the client's pty,
+	 * bridged to a sandbox pty that is the process's stdio and controlling
+	 * tty; the fds after it (--preserve-fds) are 3, 4, ... */
 	struct file *term = NULL;
-	int e = 0;
+	int e = 0, first = 0;
 	if (json_is_true(json_object_get(req, "tty"))) {
-		if (nfds != 1) {
-			control_reply_error(c, EINVAL, "exec: a terminal is one fd");
+		if (nfds < 1) {
+			control_reply_error(c, EINVAL, "exec: a terminal needs its fd");
 			goto out;
 		}
 		term = devpts_bridge_new(fds[0], &e);
@@ -212,10 +214,12 @@ void control_spawn(struct conn *c, json_t *req, int *fds, int nfds, struct conta
 			control_reply_error(c, -e, "exec: terminal: %s", strerror(-e));
 			goto out;
 		}
-		nfds = 0;
+		fds++;
+		nfds--;
+		first = 3;
 	}
 	struct task *t = NULL;
-	e = new_process(ctr, fds, nfds, term, &t);
+	e = new_process(ctr, fds, nfds, first, term, &t);
 	if (!e && term)
 		e = devpts_set_ctty(term, t->proc->sid, t->proc->pgid);
 	if (term)

@@ -12,9 +12,9 @@
  *            umask},
  *            caps: {effective, permitted, inheritable} (bit masks),
  *            rlimits: [{resource, soft, hard}],
- *            noNewPrivileges}} with up to 3 host fds (SCM_RIGHTS) that
- *            become the process's fds 0, 1, 2, or with "tty": true one fd,
- *            a terminal. Reply {"pid": N}.
+ *            noNewPrivileges}} with host fds (SCM_RIGHTS) that become the
+ *            process's fds 0, 1, 2, 3, ... or, with "tty": true, a
+ *            terminal (its 0-2) and then its fds 3, 4, ... Reply {"pid": N}.
  *   start-container {"container": ID, "files": (files_json.h),
  *            "process": as exec's}: a container joins the sandbox (a pod);
  *            the first fd is a socket to its own Gofer, the rest as exec's.
@@ -34,7 +34,7 @@
 #define CONTROL_VERSION	    1
 #define CONTROL_SOCKET_NAME "control.sock"
 #define CONTROL_MAX_MSG	    (64 * 1024)
-#define CONTROL_MAX_FDS	    4
+#define CONTROL_MAX_FDS	    64
 
 struct sockaddr_un;
 /* The address of the socket at path for bind or connect: path itself, or

@@ -204,7 +204,7 @@ static void serve(struct conn *c)
 	static char buf[CONTROL_MAX_MSG + 1];
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int) * 16)];
+		char b[CMSG_SPACE(sizeof(int) * CONTROL_MAX_FDS)];
 	} u;
 	struct iovec iov = {buf, sizeof(buf)};
 	struct msghdr mh = {
@@ -215,19 +215,19 @@ static void serve(struct conn *c)
 		watch(c);
 		return;
 	}
-	int fds[16], nfds = 0;
+	int fds[CONTROL_MAX_FDS], nfds = 0;
 	for (struct cmsghdr *h = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; h; h = CMSG_NXTHDR(&mh, h)) {
 		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
 			continue;
 		int k = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (int i = 0; i < k && nfds < 16; i++)
+		for (int i = 0; i < k && nfds < CONTROL_MAX_FDS; i++)
 			memcpy(&fds[nfds++], CMSG_DATA(h) + i * sizeof(int), sizeof(int));
 	}
 	json_error_t jerr;
 	json_t *req = NULL;
 	if (n <= 0) {
 		conn_close(c); /* gone, or an empty packet */
-	} else if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC) || nfds > CONTROL_MAX_FDS) {
+	} else if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
 		control_reply_error(c, EMSGSIZE, "request over %d bytes or %d fds", CONTROL_MAX_MSG,
 				    CONTROL_MAX_FDS);
 	} else if (!(req = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr)) ||

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,12 +30,12 @@ int gofer_launch(const char *const *specs, size_t n, pid_t *pid)
 		return -e;
 	}
 	if (p == 0) {
-		/* the Gofer's end stays open across exec; nothing else of ours does */
-		int fd = fcntl(sv[1], F_DUPFD, 3);
-		if (fd < 0)
+		/* the Gofer's end, as fd 3, is all it keeps besides stdio: not
+		 * even fds the caller handed down (--preserve-fds) */
+		if ((sv[1] == 3 ? fcntl(3, F_SETFD, 0) : dup2(sv[1], 3)) < 0 ||
+		    syscall(SYS_close_range, 4, ~0U, 0) < 0)
 			_exit(127);
-		char num[16];
-		snprintf(num, sizeof(num), "%d", fd);
+		const char *num = "3";
 		size_t a = 0;
 		argv[a++] = "cvisor";
 		argv[a++] = "gofer";

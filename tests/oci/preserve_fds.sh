@@ -1,0 +1,50 @@
+#!/bin/bash
+# --preserve-fds N (runc's): the caller's fds 3 .. 3+N-1 reach the program
+# at the same numbers, for run, create (kept until start) and exec; an fd
+# not preserved does not; bad counts and closed fds are refused.
+. "$(dirname "$0")/lib/busybox_bundle.sh"
+
+echo from-three >"$tmp/in3"
+probe='cat <&3; echo wrote >&4; { echo x >&5; } 2>/dev/null && echo fd5-leaked || echo fd5-closed'
+config "d['process']['args']=$(args sh -c "$probe")"
+out=$(cv run --preserve-fds 2 --bundle "$bundle" p1 3<"$tmp/in3" 4>"$tmp/out4" 5>"$tmp/out5" </dev/null 2>"$tmp/err") ||
+	fail "run --preserve-fds 2: $(cat "$tmp/err")"
+[ "$out" = "from-three
+fd5-closed" ] || fail "run: '$out'"
+[ "$(cat "$tmp/out4")" = wrote ] || fail "run: fd 4 got '$(cat "$tmp/out4")'"
+[ ! -s "$tmp/out5" ] || fail "run: the unpreserved fd 5 was written"
+
+# without the flag nothing beyond stdio goes in
+out=$(cv run --bundle "$bundle" p2 3<"$tmp/in3" 4>"$tmp/out4b" </dev/null 2>/dev/null)
+[ "$out" != from-three ] && [ ! -s "$tmp/out4b" ] || fail "fds went in without --preserve-fds: '$out'"
+
+# create keeps them for start (as podman uses it); a pipe works too
+config "d['process']['args']=$(args sh -c 'read l <&3; echo "got $l"')"
+exec 7< <(echo through-a-pipe)
+cv create --preserve-fds 1 --bundle "$bundle" p3 3<&7 </dev/null >"$tmp/p3.out" 2>"$tmp/err" ||
+	fail "create --preserve-fds: $(cat "$tmp/err")"
+exec 7<&-
+cv start p3 || fail "start p3"
+for i in $(seq 50); do [ -s "$tmp/p3.out" ] && break; sleep 0.1; done
+[ "$(cat "$tmp/p3.out")" = "got through-a-pipe" ] || fail "create/start: '$(cat "$tmp/p3.out")'"
+
+# exec
+config "d['process']['args']=$(args sleep 100)"
+cv run --detach --bundle "$bundle" p4 </dev/null >/dev/null 2>"$tmp/err" || fail "run p4: $(cat "$tmp/err")"
+out=$(cv exec --preserve-fds 1 p4 sh -c 'cat <&3; { echo x >&4; } 2>/dev/null || echo fd4-closed' 3<"$tmp/in3" 4>"$tmp/out4c") ||
+	fail "exec --preserve-fds"
+[ "$out" = "from-three
+fd4-closed" ] || fail "exec: '$out'"
+
+# refused
+for bad in abc -1 61; do
+	cv run --preserve-fds "$bad" --bundle "$bundle" pbad </dev/null 2>"$tmp/err" && fail "--preserve-fds $bad accepted"
+	grep -q -- "--preserve-fds" "$tmp/err" || fail "--preserve-fds $bad error: $(cat "$tmp/err")"
+done
+cv run --preserve-fds 3 --bundle "$bundle" pbad 3<"$tmp/in3" 4<"$tmp/in3" </dev/null 2>"$tmp/err" &&
+	fail "--preserve-fds past the open fds accepted"
+grep -q "fd 5 is not open" "$tmp/err" || fail "closed fd error: $(cat "$tmp/err")"
+cv exec --preserve-fds 2 p4 true 3<"$tmp/in3" 2>"$tmp/err" && fail "exec --preserve-fds past the open fds accepted"
+grep -q "fd 4 is not open" "$tmp/err" || fail "exec closed fd error: $(cat "$tmp/err")"
+[ -z "$(cv list -q | grep pbad)" ] || fail "a refused run left state"
+echo "preserve_fds: OK"
