@@ -16,6 +16,7 @@
 
 #include "cmd/cli.h"
 #include "lib/cleanup.h"
+#include "oci/json_util.h"
 
 /* The current daemon.json, or {} if there is none (or it is empty). */
 static json_t *load(const char *path, struct error **err)
@@ -29,16 +30,7 @@ static json_t *load(const char *path, struct error **err)
 	}
 	if (sb.st_size == 0)
 		return json_object();
-	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
-	if (!j)
-		error_set(err, EINVAL, "`%s`: %s (line %d)", path, je.text, je.line);
-	else if (!json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-		error_set(err, EINVAL, "`%s` must hold a JSON object", path);
-	}
-	return j;
+	return oj_load_object(path, err);
 }
 
 /* Writes j to path through a temporary file in the same directory. */

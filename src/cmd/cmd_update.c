@@ -65,16 +65,9 @@ static void set(json_t *upd, const char *group, const char *key, json_t *v)
 
 static json_t *read_resources(const char *file, struct error **err)
 {
-	json_error_t je;
-	json_t *j =
-	    strcmp(file, "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(file, 0, &je);
+	json_t *j = oj_load_object(file, err);
 	if (!j)
-		error_set(err, EINVAL, "update: `%s`: %s (line %d)", file, je.text, je.line);
-	else if (!json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-		error_set(err, EINVAL, "update: `%s` must be a JSON object", file);
-	}
+		error_wrap(err, "update");
 	return j;
 }
 

@@ -325,3 +325,18 @@ void oci_strv_free(char **v)
 		free(v[i]);
 	free(v);
 }
+
+json_t *oj_load_object(const char *path, struct error **err)
+{
+	json_error_t je;
+	json_t *j =
+	    strcmp(path, "-") == 0 ? json_loadf(stdin, 0, &je) : json_load_file(path, 0, &je);
+	if (!j)
+		error_set(err, EINVAL, "`%s`: %s (line %d)", path, je.text, je.line);
+	else if (!json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+		error_set(err, EINVAL, "`%s` must hold a JSON object", path);
+	}
+	return j;
+}

@@ -24,6 +24,10 @@ void oj_reals_to_ints(json_t *j);
 /* Reads a whole file of at most max bytes into a new NUL-terminated buffer. */
 int oj_read_file(const char *path, size_t max, char **out, size_t *len, struct error **err);
 
+/* Loads the JSON object in path ("-": stdin); NULL with *err naming the
+ * file if it is not JSON or not an object. */
+json_t *oj_load_object(const char *path, struct error **err);
+
 /* Joins parent and key into buf ("linux.resources" + "memory"). */
 const char *oj_path(char *buf, size_t size, const char *parent, const char *key);
 

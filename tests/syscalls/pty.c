@@ -417,6 +417,21 @@ TEST(isig_and_winch)
 	close(m);
 }
 
+/* Fields 7 and 8 of /proc/self/stat: tty_nr and tpgid. */
+static int stat_tty(unsigned *tty, int *tpgid)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	return p && sscanf(p, ") %*c %*d %*d %*d %u %d", tty, tpgid) == 2 ? 0 : -1;
+}
+
 static int ctty_child(void *arg)
 {
 	int m = *(int *)arg;
@@ -426,8 +441,19 @@ static int ctty_child(void *arg)
 	pid_t sid;
 	if (s < 0 || open("/dev/tty", O_RDWR) >= 0 || ioctl(s, TIOCGSID, &sid) == 0)
 		return 3;
+	unsigned tty_nr;
+	int tpgid;
+	if (stat_tty(&tty_nr, &tpgid) || tty_nr != 0 || tpgid != -1)
+		return 10;
 	if (ioctl(s, TIOCSCTTY, 0) < 0)
 		return 4;
+	/* /proc/self/stat shows the terminal (its device number) and its
+	 * foreground group */
+	struct stat sb;
+	if (fstat(s, &sb) || stat_tty(&tty_nr, &tpgid) || tpgid != getpid() ||
+	    tty_nr != ((minor(sb.st_rdev) & 0xff) | (major(sb.st_rdev) << 8) |
+		       ((minor(sb.st_rdev) & ~0xffu) << 12)))
+		return 11;
 	int tty = open("/dev/tty", O_RDWR);
 	if (tty < 0 || ioctl(tty, TIOCGSID, &sid) < 0 || sid != getpid() ||
 	    tcgetpgrp(tty) != getpid() || tcgetsid(s) != getpid())

@@ -176,10 +176,26 @@ void waitq_wake(struct waitq *q, unsigned events)
 	}
 }
 
+/* A watched host fd (one-shot); listed so sched_unwatch_fd finds its
+ * record, which epoll cannot hand back. */
 struct hostwatch {
 	int fd;
 	struct waitq *q;
+	struct hostwatch *next;
 };
+static struct hostwatch *watches;
+
+static void watch_remove(struct hostwatch *hw)
+{
+	for (struct hostwatch **p = &watches; *p; p = &(*p)->next)
+		if (*p == hw) {
+			*p = hw->next;
+			break;
+		}
+	epoll_ctl(epfd, EPOLL_CTL_DEL, hw->fd, NULL);
+	nwatch--;
+	free(hw);
+}
 
 int sched_watch_fd(int fd, unsigned events, struct waitq *q)
 {
@@ -200,14 +216,19 @@ int sched_watch_fd(int fd, unsigned events, struct waitq *q)
 		free(hw);
 		return -e;
 	}
+	hw->next = watches;
+	watches = hw;
 	nwatch++;
 	return 0;
 }
 
 void sched_unwatch_fd(int fd)
 {
-	if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) == 0)
-		nwatch--;
+	for (struct hostwatch *hw = watches; hw; hw = hw->next)
+		if (hw->fd == fd) {
+			watch_remove(hw);
+			return;
+		}
 }
 
 static void run_stop(struct plat_thread *pt)
@@ -387,10 +408,9 @@ static void wait_host(const struct timespec *tsp)
 				run_stop(pt);
 			continue;
 		}
-		epoll_ctl(epfd, EPOLL_CTL_DEL, hw->fd, NULL);
-		nwatch--;
-		waitq_wake(hw->q, 0);
-		free(hw);
+		struct waitq *q = hw->q;
+		watch_remove(hw);
+		waitq_wake(q, 0);
 	}
 }
 

@@ -20,6 +20,10 @@ int devpts_open_ptmx(struct file *f);
 /* Opens the controlling terminal of the current task's session into f
  * (/dev/tty); -ENXIO when the session has none. */
 int devpts_open_ctty(struct file *f);
+/* The controlling terminal of session sid as /proc/[pid]/stat shows it
+ * (tty_nr: device number of /dev/pts/N, 0 if none) and its foreground
+ * process group in *fg (-1 if none). */
+unsigned devpts_stat_tty(pid_t sid, pid_t *fg);
 /* The session sid ends (its leader exits): its terminal's foreground group
  * gets SIGHUP and the terminal is free again. */
 void devpts_session_end(pid_t sid);

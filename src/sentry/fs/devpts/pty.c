@@ -50,6 +50,16 @@ static struct pty *ctty_of(pid_t sid)
 	return NULL;
 }
 
+unsigned devpts_stat_tty(pid_t sid, pid_t *fg)
+{
+	struct pty *p = ctty_of(sid);
+	*fg = p && p->fg_pgrp > 0 ? p->fg_pgrp : -1;
+	if (!p)
+		return 0;
+	unsigned minor = (unsigned)p->index, major = 136; /* UNIX98_PTY_SLAVE_MAJOR */
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
 struct pty *pty_next_listed(int from)
 {
 	struct pty *best = NULL;

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "sentry/fs/devpts/devpts.h"
 #include "sentry/kernel/cpus.h"
 #include "sentry/fs/fdtable.h"
 #include "sentry/fs/proc/internal.h"
@@ -185,9 +186,11 @@ static int show_stat(const struct proc_node *n, struct sbuf *b)
 	code_range(mm, &cs, &ce);
 	sigsets(p, &ign, &cgt);
 	uint64_t pend = p->pending.set | (t ? t->pending.set : 0);
-	sb_printf(b, "%d (%s) %c %d %d %d 0 -1 %u %lu %lu %lu %lu ", n->tid ? n->tid : p->pid,
-		  t ? t->comm : p->comm, st, p->parent ? p->parent->pid : 0, p->pgid, p->sid,
-		  0x400100u, 0UL, 0UL, 0UL, 0UL);
+	pid_t fg;
+	unsigned tty = devpts_stat_tty(p->sid, &fg);
+	sb_printf(b, "%d (%s) %c %d %d %d %u %d %u %lu %lu %lu %lu ", n->tid ? n->tid : p->pid,
+		  t ? t->comm : p->comm, st, p->parent ? p->parent->pid : 0, p->pgid, p->sid, tty,
+		  (int)fg, 0x400100u, 0UL, 0UL, 0UL, 0UL);
 	sb_printf(b, "%ld %ld %ld %ld 20 0 %d 0 %ld %lu %lu %lu ", (long)(p->utime_ns / TICK_NS),
 		  (long)(p->stime_ns / TICK_NS), (long)(p->cutime_ns / TICK_NS),
 		  (long)(p->cstime_ns / TICK_NS), p->nthreads, (long)start_ticks(p), ms.size,
