@@ -640,9 +640,9 @@ int oci_container_kill(const char *root, const char *id, int sig, struct error *
 		rc = error_set(err, EINVAL, "container `%s` is %s: cannot kill it", id,
 			       oci_status_name(live));
 	else if (st->sandbox_id && live != OCI_STATUS_CREATED)
-		rc =
-		    control_client_call(st, json_pack("{s:s,s:i}", "type", "signal", "signal", sig),
-					NULL, err); /* to the container's init in the Sentry */
+		rc = control_client_call(
+		    st, json_pack("{s:s,s:i}", "type", "signal", "signal", sig), NULL, 0, NULL,
+		    err); /* to the container's init in the Sentry */
 	else if (kill(st->pid, sig) < 0)
 		rc = error_set(err, errno, "kill `%s` (pid %d)", id, (int)st->pid);
 	oci_state_free(st);
@@ -706,7 +706,7 @@ int oci_container_delete(const char *root, const char *id, bool force, struct er
 			control_client_call(st,
 					    json_pack("{s:s,s:b,s:i}", "type", "signal", "all", 1,
 						      "signal", SIGKILL),
-					    NULL, NULL);
+					    NULL, 0, NULL, NULL);
 		kill(st->pid, SIGKILL);
 		if (wait_gone(st->pid, st->pid_start_time, 5000) < 0) {
 			rc = error_set(err, ETIMEDOUT, "delete `%s`: pid %d did not exit", id,

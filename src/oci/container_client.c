@@ -81,9 +81,10 @@ int control_client_recv(int fd, json_t **reply, struct error **err)
 	return 0;
 }
 
-int control_client_call(const struct oci_state *st, json_t *req, json_t **reply, struct error **err)
+int control_client_call(const struct oci_state *st, json_t *req, const int *fds, int nfds,
+			json_t **reply, struct error **err)
 {
-	int fd = control_client_send(st, req, NULL, 0, err);
+	int fd = control_client_send(st, req, fds, nfds, err);
 	if (fd < 0)
 		return -1;
 	json_t *r = NULL;

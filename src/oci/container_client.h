@@ -19,8 +19,9 @@ int control_client_send(const struct oci_state *st, json_t *req, const int *fds,
  * error reply, or none), 1 when a signal interrupted the wait, or 2 when
  * the Sentry closed the connection unanswered (it is gone). */
 int control_client_recv(int fd, json_t **reply, struct error **err);
-/* send + recv + close: one request, its reply in *reply (NULL: dropped). */
-int control_client_call(const struct oci_state *st, json_t *req, json_t **reply,
-			struct error **err);
+/* send + recv + close: one request with nfds fds, its reply in *reply
+ * (NULL: dropped). */
+int control_client_call(const struct oci_state *st, json_t *req, const int *fds, int nfds,
+			json_t **reply, struct error **err);
 
 #endif

@@ -63,7 +63,7 @@ int oci_container_ps(const char *root, const char *id, bool json, FILE *out, str
 	if (oci_control_state(root, id, live, "list the processes of", &st, err) < 0)
 		return -1;
 	json_t *reply = NULL;
-	int rc = control_client_call(st, json_pack("{s:s}", "type", "ps"), &reply, err);
+	int rc = control_client_call(st, json_pack("{s:s}", "type", "ps"), NULL, 0, &reply, err);
 	oci_state_free(st);
 	if (rc < 0)
 		return -1;
@@ -103,7 +103,7 @@ int oci_container_pause(const char *root, const char *id, bool pause, struct err
 	if (oci_control_state(root, id, 1u << from, pause ? "pause" : "resume", &st, err) < 0)
 		return -1;
 	int rc = control_client_call(st, json_pack("{s:s}", "type", pause ? "pause" : "resume"),
-				     NULL, err);
+				     NULL, 0, NULL, err);
 	if (rc == 0) {
 		st->status = pause ? OCI_STATUS_PAUSED : OCI_STATUS_RUNNING;
 		rc = oci_state_save(root, st, err);
@@ -127,7 +127,7 @@ int oci_container_kill_all(const char *root, const char *id, int sig, struct err
 	else
 		rc = control_client_call(
 		    st, json_pack("{s:s,s:b,s:i}", "type", "signal", "all", 1, "signal", sig), NULL,
-		    err);
+		    0, NULL, err);
 	oci_state_free(st);
 	return rc;
 }

@@ -187,7 +187,7 @@ int oci_wait_forwarding(const struct oci_state *st, int fd, pid_t pid, struct er
 				control_client_call(st,
 						    json_pack("{s:s,s:i,s:i}", "type", "signal",
 							      "pid", (int)pid, "signal", s),
-						    NULL, NULL);
+						    NULL, 0, NULL, NULL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		json_t *reply = NULL;
@@ -262,18 +262,13 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	}
 	for (int i = 0; i < o->preserve_fds; i++)
 		fds[nfds++] = 3 + i;
-	fd = control_client_send(st, req, fds, nfds, err);
-	req = NULL;
 	json_t *reply = NULL;
-	while (fd >= 0 && (rc = control_client_recv(fd, &reply, err)) == 1)
-		;
-	if (rc == 2)
-		rc = error_set(err, EPIPE, "exec: the Sentry of `%s` went away", o->id);
-	if (fd < 0 || rc < 0)
+	rc = control_client_call(st, req, fds, nfds, &reply, err);
+	req = NULL;
+	if (rc < 0)
 		goto out;
 	pid_t pid = (pid_t)json_integer_value(json_object_get(reply, "pid"));
 	json_decref(reply);
-	close(fd);
 	rc = -1;
 	fd = control_client_send(st, json_pack("{s:s,s:i}", "type", "wait", "pid", pid), NULL, 0,
 				 err);

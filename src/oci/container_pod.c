@@ -103,17 +103,10 @@ static pid_t start_in_sandbox(const struct oci_spec *s, const struct oci_state *
 	}
 	for (int i = 0; i < cfg->n_preserve_fds; i++)
 		fds[nfds++] = 3 + i;
-	int fd = control_client_send(st, req, fds, nfds, err);
-	if (fd < 0)
-		return -1;
 	json_t *reply = NULL;
-	int r;
-	while ((r = control_client_recv(fd, &reply, err)) == 1)
-		;
-	close(fd);
-	if (r == 2)
-		return error_set(err, EPIPE, "start `%s`: the sandbox's Sentry went away", st->id);
-	pid_t pid = r == 0 ? (pid_t)json_integer_value(json_object_get(reply, "pid")) : -1;
+	if (control_client_call(st, req, fds, nfds, &reply, err) < 0)
+		return -1;
+	pid_t pid = (pid_t)json_integer_value(json_object_get(reply, "pid"));
 	json_decref(reply);
 	return pid;
 }
