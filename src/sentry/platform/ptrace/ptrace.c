@@ -2,8 +2,9 @@
  *
  * The zygote is forked from the Sentry before it confines itself; the Sentry
  * then injects calls into it that map the stub code page, unmap everything
- * else but the vDSO, and install a seccomp filter allowing host system calls
- * only from the stub's own "syscall" instruction. Application system calls
+ * else but the vDSO, and install a seccomp filter allowing only the host
+ * system calls it injects, from the stub's own "syscall" instruction
+ * (stub_filter.h). Application system calls
  * never reach that filter: PTRACE_SYSEMU stops them first. New address
  * spaces are forks of the zygote; new threads are clones inside a stub. All
  * stubs are children of the zygote (CLONE_PARENT), which ignores SIGCHLD so
@@ -38,6 +39,7 @@
 #include "lib/fdpass.h"
 #include "lib/log.h"
 #include "sandbox/sentry_confine.h"
+#include "sentry/platform/ptrace/stub_filter.h"
 
 #ifndef PTRACE_SYSEMU
 #define PTRACE_SYSEMU 31
@@ -218,18 +220,6 @@ int plat_set_fpstate(struct plat_thread *t, const void *buf)
 	return 0;
 }
 
-/* The stub's seccomp filter: host calls only from the stub instruction. */
-static struct sock_filter stub_filter[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 5),
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(STUB_SYSCALL + 2), 0, 3),
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)((STUB_SYSCALL + 2) >> 32), 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-};
-
 static int find_vdso(void)
 {
 	int fd = sentry_proc_open("self/maps", O_RDONLY);
@@ -346,11 +336,12 @@ int plat_init(void)
 		return r < 0 ? (int)r : -ENOMEM;
 	/* Code page: syscall; int3. Data page: the seccomp program. */
 	static const unsigned char code[] = {0x0f, 0x05, 0xcc};
-	struct sock_fprog prog = {.len = sizeof(stub_filter) / sizeof(stub_filter[0]),
+	struct sock_fprog prog = {.len = stub_filter_len,
 				  .filter = (struct sock_filter *)(DATA_PAGE + 64)};
 	if (plat_write(&zygote_as, STUB_ADDR, code, sizeof(code)) < 0 ||
 	    plat_write(&zygote_as, DATA_PAGE, &prog, sizeof(prog)) < 0 ||
-	    plat_write(&zygote_as, DATA_PAGE + 64, stub_filter, sizeof(stub_filter)) < 0)
+	    plat_write(&zygote_as, DATA_PAGE + 64, stub_filter,
+		       stub_filter_len * sizeof(stub_filter[0])) < 0)
 		return -EFAULT;
 	r = zsys(boot, SYS_mprotect, STUB_ADDR, 0x1000, PROT_READ | PROT_EXEC, 0, 0, 0);
 	if (r < 0)
