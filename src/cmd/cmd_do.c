@@ -8,13 +8,17 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "cmd/cli.h"
 #include "oci/console.h"
+#include "sandbox/pidns.h"
 #include "sentry/sentry.h"
 
 extern char **environ;
@@ -89,6 +93,15 @@ int cmd_do(struct cli_globals *g, int argc, char **argv, struct error **err)
 	cfg.readonly_root = cfg.overlay_none;
 	char cwd[PATH_MAX];
 	cfg.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+	/* the Sentry goes on in a child, the first of a pid namespace; we
+	 * wait for it with its exit status */
+	fflush(NULL);
+	pid_t sentry = sandbox_fork_pidns();
+	if (sentry < 0)
+		return error_set(err, errno, "do: fork the Sentry");
+	if (sentry > 0)
+		_exit(sandbox_wait_sentry(sentry));
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	struct termios saved;
 	if (tty) {
 		if (console_take_caller(0, &cfg.tty_fd, &saved, err) < 0)

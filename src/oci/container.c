@@ -25,6 +25,7 @@
 #include "oci/state.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/netns.h"
+#include "sandbox/pidns.h"
 #include "sentry/control/control.h"
 #include "sentry/control/protocol.h"
 #include "sentry/sentry.h"
@@ -388,7 +389,7 @@ static int create(const struct oci_create_opts *o, bool own_session, pid_t *chil
 	if (!st->sandbox_id && sandbox_netns_enter(s, o->network, &netns_back, err) < 0)
 		goto out;
 	fflush(NULL);
-	pid = fork();
+	pid = st->sandbox_id ? fork() : sandbox_fork_pidns();
 	if (pid != 0) {
 		sandbox_netns_leave(netns_back);
 		netns_back = -1;

@@ -39,11 +39,9 @@ int sentry_proc_open(const char *rel, int flags)
 	return openat(sentry_proc_dir(), rel, flags | O_CLOEXEC);
 }
 
-static int write_proc(pid_t pid, const char *name, const char *text)
+static int write_proc(int dir, const char *name, const char *text)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	ssize_t n = write(fd, text, strlen(text));
@@ -62,7 +60,15 @@ static pid_t start_mapper(int *go)
 		return -1;
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	pid_t parent = getpid(), pid = fork();
+	/* our /proc directory in the host's procfs: our pid there is not the
+	 * one getpid() gives in our own pid namespace */
+	int parent = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	pid_t pid = fork();
 	if (pid == 0) {
 		char c, um[64], gm[64];
 		close(p[1]);
@@ -81,6 +87,7 @@ static pid_t start_mapper(int *go)
 		      write_proc(parent, "gid_map", gm) < 0);
 	}
 	close(p[0]);
+	close(parent);
 	if (pid < 0) {
 		close(p[1]);
 		return -1;

@@ -4,6 +4,7 @@
 # inside stay in the memory overlay; the Gofer is running during the sandbox
 # and gone after it; a Gofer that dies mid-run gives errors, not a crash.
 . "$(dirname "$0")/lib/common.bash"
+. tests/lib/sentry.sh
 need_cvisor
 REAL=$CVISOR
 CVISOR=$T/cvisor-gofer
@@ -38,8 +39,8 @@ in_cvisor writes sh -c "echo changed >'$V/keep.txt' && rm -f /etc/hostname && ec
 "$CVISOR" do sleep 2 </dev/null &
 wrapper=$!
 sleep 1
-gofer=$(pgrep -P "$wrapper" -f "gofer --sock-fd" | head -n1)
-[ -n "$gofer" ] || bad "no Gofer child of cvisor during the sandbox"
+gofer=$(pgrep -P "$(sentry_of "$wrapper")" -f "gofer --sock-fd" | head -n1)
+[ -n "$gofer" ] || bad "no Gofer child of the Sentry during the sandbox"
 wait "$wrapper" || bad "cvisor do sleep 2 failed"
 [ -z "$gofer" ] || ! kill -0 "$gofer" 2>/dev/null || bad "the Gofer ($gofer) outlived the sandbox"
 
@@ -48,7 +49,7 @@ wait "$wrapper" || bad "cvisor do sleep 2 failed"
 	>"$T/dead.out" 2>"$T/dead.err" </dev/null &
 wrapper=$!
 sleep 1
-gofer=$(pgrep -P "$wrapper" -f "gofer --sock-fd" | head -n1)
+gofer=$(pgrep -P "$(sentry_of "$wrapper")" -f "gofer --sock-fd" | head -n1)
 [ -n "$gofer" ] && kill -KILL "$gofer"
 wait "$wrapper"
 rc=$?

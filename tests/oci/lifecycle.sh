@@ -86,6 +86,11 @@ cv create --bundle "$bundle" --pid-file "$tmp/c5.pid" c5 </dev/null >"$tmp/c5.ou
 cv state c5 >"$tmp/st" || fail "state after create"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['status']=='created' and d['pid']==int(open(sys.argv[2]).read()), d" \
 	"$tmp/st" "$tmp/c5.pid" || fail "state after create: $(cat "$tmp/st")"
+# the Sentry is the first process of a pid namespace of its own
+c5=$(cat "$tmp/c5.pid")
+[ "$(readlink "/proc/$c5/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] &&
+	grep -q '^NSpid:.*[[:space:]]1$' "/proc/$c5/status" ||
+	fail "the Sentry is not pid 1 of its own pid namespace: $(grep NSpid "/proc/$c5/status")"
 [ -e "$tmp/host/started" ] && fail "the program ran before start"
 grep -q '"id":"c5"' "$tmp/hook.createRuntime" 2>/dev/null || fail "createRuntime hook input: $(cat "$tmp/hook.createRuntime" 2>&1)"
 cv start c5 || fail "start"

@@ -117,9 +117,11 @@ static int next_stop(int *st)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3 && !(argc == 5 && !strcmp(argv[2], "openw"))) {
+	if (argc != 3 && !(argc == 5 && !strcmp(argv[2], "openw")) &&
+	    !(argc == 4 && !strcmp(argv[2], "kill"))) {
 		fprintf(stderr, "usage: inject_probe PID getpid|openat|open|execve|socket\n"
-				"       inject_probe PID openw DIRFD PATH\n");
+				"       inject_probe PID openw DIRFD PATH\n"
+				"       inject_probe PID kill TARGET (signal 0)\n");
 		return 2;
 	}
 	pid = atoi(argv[1]);
@@ -168,6 +170,10 @@ int main(int argc, char **argv)
 		regs.rdi = str + 64;
 		regs.rsi = str + 128;
 		regs.rdx = 0;
+	} else if (!strcmp(call, "kill")) {
+		regs.rax = SYS_kill;
+		regs.rdi = (uint64_t)atoi(argv[3]);
+		regs.rsi = 0;
 	} else if (!strcmp(call, "socket")) {
 		regs.rax = SYS_socket;
 		regs.rdi = AF_INET;

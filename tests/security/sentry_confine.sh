@@ -1,18 +1,17 @@
 #!/bin/bash
 # What a running Sentry (and its stubs) can reach on the host: no
 # capabilities in any set, no_new_privs, a seccomp filter, no core dumps,
-# an empty read-only root, user and mount namespaces of its own, and a
-# name that tells it apart in ps.
+# an empty read-only root, user, mount and pid namespaces of its own (it
+# is pid 1 there and sees no host process), and a name that tells it apart
+# in ps.
 set -u
+. tests/lib/sentry.sh
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 "$CVISOR" do sleep 30 &
-S=$!
-trap 'kill $S 2>/dev/null; wait $S 2>/dev/null' EXIT
-for _ in $(seq 100); do
-	grep -q '^Seccomp:[[:space:]]*2' "/proc/$S/status" 2>/dev/null && break
-	sleep 0.05
-done
+W=$!
+trap 'kill $W 2>/dev/null; wait $W 2>/dev/null' EXIT
+S=$(sentry_of "$W") || { echo "FAIL: no confined Sentry under cvisor do"; exit 1; }
 
 field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 check_creds() { # pid what
@@ -30,10 +29,12 @@ grep -q '^Max core file size *0 *0 ' "/proc/$S/limits" || bad "the Sentry may du
 [ -z "$(ls -A "/proc/$S/root/")" ] || bad "the Sentry's root holds: $(ls -A "/proc/$S/root/" | head -5)"
 touch "/proc/$S/root/x" 2>/dev/null && bad "the Sentry's root is writable"
 # its namespaces
-for ns in user mnt; do
+for ns in user mnt pid; do
 	[ "$(readlink "/proc/$S/ns/$ns")" != "$(readlink /proc/self/ns/$ns)" ] ||
 		bad "the Sentry shares the host's $ns namespace"
 done
+grep -q '^NSpid:[[:space:]]*[0-9]*[[:space:]]*1$' "/proc/$S/status" ||
+	bad "the Sentry is not pid 1 of its namespace: $(grep NSpid "/proc/$S/status")"
 # host ids map to themselves (files keep their owners), nothing else
 [ "$(awk '{print $1, $2, $3}' "/proc/$S/uid_map")" = "0 0 4294967295" ] ||
 	bad "uid_map: $(cat "/proc/$S/uid_map")"
@@ -52,11 +53,9 @@ done
 # the Gofer shows its name too
 "$CVISOR" --file-access=gofer do sleep 30 &
 G=$!
-for _ in $(seq 100); do
-	gofer=$(pgrep -P "$G" -x cvisor-gofer) && break
-	sleep 0.05
-done
-[ -n "$gofer" ] || bad "no process named cvisor-gofer under a Sentry with a Gofer: $(ps -o comm= --ppid "$G" | tr '\n' ' ')"
+GS=$(sentry_of "$G")
+gofer=$(pgrep -P "${GS:-0}" -x cvisor-gofer)
+[ -n "$gofer" ] || bad "no process named cvisor-gofer under a Sentry with a Gofer: $(ps -o comm= --ppid "${GS:-0}" | tr '\n' ' ')"
 kill "$G" 2>/dev/null
 wait "$G" 2>/dev/null
 [ $fail = 0 ] && echo "ok - the Sentry and its stubs hold nothing of the host"

@@ -4,7 +4,8 @@
 # choosing. Natively (a plain process) every probe call works, which shows
 # the probe does what it claims; in a Sentry getpid still works (the probe
 # reaches it) while openat(AT_FDCWD), open, execve and socket(AF_INET) kill
-# it with SIGSYS (the container exits 128+31) or fail.
+# it with SIGSYS (the container exits 128+31) or fail; and it cannot even
+# see another host process to signal it (its own pid namespace).
 set -u
 P=$PWD/${B:-build}/tests/security/inject_probe
 [ -x "$P" ] || { echo "inject_probe is not built (make test builds it)"; exit 77; }
@@ -39,30 +40,27 @@ out=$("$P" "$v" openw 3 etc/hostname 2>&1)
 [[ "$out" =~ ^ret\ [0-9]+$ ]] || { echo "FAIL: probe openw on a plain process: '$out'"; fail=1; }
 kill "$v"
 
-# A Sentry running `sleep`, its filter in place.
+# A Sentry running `sleep`, its filter in place: S, under cvisor do's W.
+. tests/lib/sentry.sh
 sentry() {
 	"$CVISOR" do sleep 30 &
-	S=$!
-	pids+=($S)
-	for _ in $(seq 100); do
-		grep -q '^Seccomp:[[:space:]]*2' "/proc/$S/status" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "FAIL: the Sentry has no seccomp filter"
-	grep Seccomp "/proc/$S/status"
+	W=$!
+	pids+=($W)
+	S=$(sentry_of "$W") && return 0
+	echo "FAIL: no Sentry with a seccomp filter under cvisor do"
 	exit 1
 }
 
 for call in openat open execve socket; do
 	sentry
 	out=$("$P" "$S" getpid 2>&1)
-	if [ "$out" != "ret $S" ]; then
+	if [ "$out" != "ret 1" ]; then # pid 1 of its own namespace
 		echo "FAIL: probe getpid in the Sentry: '$out' (the probe does not reach it)"
 		fail=1
 	fi
 	out=$("$P" "$S" "$call" 2>&1)
 	[ "${out#ret -}" != "$out" ] && kill "$S" # refused: it lives on
-	wait "$S"
+	wait "$W"
 	rc=$?
 	case "$out" in
 	"killed 31")
@@ -90,8 +88,21 @@ for f in /proc/$S/fd/*; do
 done
 [ $held -gt 0 ] || { echo "FAIL: the Sentry holds no directory (nothing was tried)"; fail=1; }
 echo "# tried writes through $held directories the Sentry holds"
+# Other host processes are out of its sight: kill(pid, 0) of one finds
+# nothing (a plain process finds it: the probe works)
+sleep 30 &
+other=$!
+pids+=($other)
+out=$("$P" "$S" kill "$other" 2>&1)
+[ "$out" = "ret -3" ] || { echo "FAIL: kill($other, 0) in the Sentry: '$out', want ESRCH"; fail=1; }
+sleep 30 &
+v=$!
+pids+=($v)
+sleep 0.2
+out=$("$P" "$v" kill "$other" 2>&1)
+[ "$out" = "ret 0" ] || { echo "FAIL: kill($other, 0) on a plain process: '$out'"; fail=1; }
 kill "$S"
-wait "$S"
+wait "$W"
 
 [ $fail = 0 ] && echo "ok - the Sentry's filter refuses host paths, execve and inet sockets"
 exit $fail

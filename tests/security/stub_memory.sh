@@ -3,13 +3,15 @@
 # code maps only the application's files, the vDSO and the stub page, never
 # the cvisor binary, its heap or its stack.
 set -u
+. tests/lib/sentry.sh
 "$CVISOR" do sleep 5 &
 cvisor=$!
 trap 'kill $cvisor 2>/dev/null; wait $cvisor 2>/dev/null' EXIT
 fail=0 found=0
+sentry=$(sentry_of "$cvisor") || { echo "FAIL: no Sentry under cvisor do"; exit 1; }
 for _ in $(seq 50); do
 	sleep 0.1
-	for z in $(pgrep -P "$cvisor"); do
+	for z in $(pgrep -P "$sentry"); do
 		for stub in $(pgrep -P "$z"); do
 			maps=$(cat "/proc/$stub/maps" 2>/dev/null) || continue
 			grep -q '/usr/bin/sleep\|/bin/sleep' <<<"$maps" || continue
