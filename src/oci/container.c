@@ -167,10 +167,14 @@ int oci_preserve_fds(const char *arg, int *n, struct error **err)
 	if (!*arg || *end || v < 0 || v > OCI_MAX_PRESERVE_FDS)
 		return error_set(err, EINVAL, "--preserve-fds `%s`: a number from 0 to %d", arg,
 				 OCI_MAX_PRESERVE_FDS);
-	for (int fd = 3; fd < 3 + v; fd++)
-		if (fcntl(fd, F_GETFD) < 0)
-			return error_set(err, EBADF, "--preserve-fds %ld: fd %d is not open", v,
-					 fd);
+	for (int fd = 3; fd < 3 + v; fd++) {
+		/* close-on-exec: not the caller's but ours (the --log file
+		 * takes the lowest free number), never to be handed in */
+		int fl = fcntl(fd, F_GETFD);
+		if (fl < 0 || (fl & FD_CLOEXEC))
+			return error_set(err, EBADF, "--preserve-fds %ld: fd %d is not open%s", v,
+					 fd, fl < 0 ? "" : " (it is cvisor's own)");
+	}
 	*n = (int)v;
 	return 0;
 }

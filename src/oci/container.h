@@ -41,7 +41,7 @@ struct oci_create_opts {
 #define OCI_MAX_PRESERVE_FDS 60
 
 /* Checks --preserve-fds N (a number, at most OCI_MAX_PRESERVE_FDS, every
- * fd open) into *n. */
+ * fd open and handed down by the caller, not one of cvisor's) into *n. */
 int oci_preserve_fds(const char *arg, int *n, struct error **err);
 
 /* `create`: the container is left `created`, its program held. */

@@ -46,5 +46,11 @@ cv run --preserve-fds 3 --bundle "$bundle" pbad 3<"$tmp/in3" 4<"$tmp/in3" </dev/
 grep -q "fd 5 is not open" "$tmp/err" || fail "closed fd error: $(cat "$tmp/err")"
 cv exec --preserve-fds 2 p4 true 3<"$tmp/in3" 2>"$tmp/err" && fail "exec --preserve-fds past the open fds accepted"
 grep -q "fd 4 is not open" "$tmp/err" || fail "exec closed fd error: $(cat "$tmp/err")"
+# with fd 3 closed, --log takes it: cvisor's own log is not handed in
+config "d['process']['args']=$(args sh -c 'echo from-the-container >&3')"
+cv --log "$tmp/log" run --preserve-fds 1 --bundle "$bundle" pbad 3<&- </dev/null 2>/dev/null &&
+	fail "--preserve-fds 1 with fd 3 closed and --log accepted"
+grep -q from-the-container "$tmp/log" && fail "the container wrote to cvisor's log"
+grep -q "fd 3 is not open" "$tmp/log" || fail "log fd error: $(cat "$tmp/log")"
 [ -z "$(cv list -q | grep pbad)" ] || fail "a refused run left state"
 echo "preserve_fds: OK"
