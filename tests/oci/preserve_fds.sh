@@ -1,7 +1,8 @@
 #!/bin/bash
 # --preserve-fds N (runc's): the caller's fds 3 .. 3+N-1 reach the program
-# at the same numbers, for run, create (kept until start) and exec; an fd
-# not preserved does not; bad counts and closed fds are refused.
+# at the same numbers, for run, create (kept until start) and exec (also
+# with --tty); an fd not preserved does not, nor reaches the Gofer or the
+# stubs; bad counts, closed fds and cvisor's own are refused.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
 
 echo from-three >"$tmp/in3"
@@ -30,11 +31,47 @@ for i in $(seq 50); do [ -s "$tmp/p3.out" ] && break; sleep 0.1; done
 
 # exec
 config "d['process']['args']=$(args sleep 100)"
-cv run --detach --bundle "$bundle" p4 </dev/null >/dev/null 2>"$tmp/err" || fail "run p4: $(cat "$tmp/err")"
+cv run --detach --bundle "$bundle" p4 7>"$tmp/seven" </dev/null >/dev/null 2>"$tmp/err" ||
+	fail "run p4: $(cat "$tmp/err")"
 out=$(cv exec --preserve-fds 1 p4 sh -c 'cat <&3; { echo x >&4; } 2>/dev/null || echo fd4-closed' 3<"$tmp/in3" 4>"$tmp/out4c") ||
 	fail "exec --preserve-fds"
 [ "$out" = "from-three
 fd4-closed" ] || fail "exec: '$out'"
+
+# the Sentry's children (the Gofer, the stubs) hold none of the caller's fds
+sentry=$(cv state p4 | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+kids=$(cat /proc/"$sentry"/task/*/children)
+[ -n "$kids" ] || fail "the Sentry $sentry has no children"
+for k in $kids; do
+	for f in /proc/"$k"/fd/*; do
+		[ "$(readlink "$f")" != "$tmp/seven" ] || fail "child $k of the Sentry holds fd 7 ($f)"
+	done
+done
+
+# exec --tty: the terminal is 0-2, the preserved fd 3 the caller's
+python3 - "$CVISOR" "$tmp" <<'PY' || fail "exec --tty --preserve-fds 1"
+import os, socket, subprocess, sys, time
+cvisor, tmp = sys.argv[1], sys.argv[2]
+os.dup2(os.open(tmp + "/in3", os.O_RDONLY), 3)
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(tmp + "/console.sock")
+srv.listen(1)
+srv.settimeout(10)
+p = subprocess.Popen([cvisor, "--root", tmp + "/state", "exec", "--tty", "--console-socket",
+                      tmp + "/console.sock", "--preserve-fds", "1", "p4", "sh", "-c",
+                      'read l <&3; test -t 0 && echo "tty:$l"; exit 3'],
+                     stdin=subprocess.DEVNULL, pass_fds=(3,))
+conn, _ = srv.accept()
+_, fds, _, _ = socket.recv_fds(conn, 1024, 4)
+out, end = b"", time.time() + 10
+while b"tty:from-three" not in out and time.time() < end:
+    try:
+        out += os.read(fds[0], 1024)
+    except OSError:
+        break
+rc = p.wait(timeout=30)
+assert b"tty:from-three" in out and rc == 3, (out, rc)
+PY
 
 # refused
 for bad in abc -1 61; do
