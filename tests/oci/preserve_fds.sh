@@ -2,7 +2,8 @@
 # --preserve-fds N (runc's): the caller's fds 3 .. 3+N-1 reach the program
 # at the same numbers, for run, create (kept until start) and exec (also
 # with --tty); an fd not preserved does not, nor reaches the Gofer or the
-# stubs; bad counts, closed fds and cvisor's own are refused.
+# stubs; the end of an exec's terminal leaves init alone; bad counts,
+# closed fds and cvisor's own are refused.
 . "$(dirname "$0")/lib/busybox_bundle.sh"
 
 echo from-three >"$tmp/in3"
@@ -72,6 +73,9 @@ while b"tty:from-three" not in out and time.time() < end:
 rc = p.wait(timeout=30)
 assert b"tty:from-three" in out and rc == 3, (out, rc)
 PY
+# the end of the exec's terminal is not the container's (its init lives on)
+sleep 0.5
+cv exec p4 true </dev/null || fail "p4 is gone after a terminal exec ended: $(cv state p4)"
 
 # refused
 for bad in abc -1 61; do

@@ -271,8 +271,18 @@ static int64_t next_deadline(void)
  * the others to init. */
 static const int forwarded[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH};
 
-static void on_host_signal(int sig)
+/* The Sentry leads its own session (create, run --detach): the only host
+ * terminal it can have is one a bridge made its controlling terminal (for
+ * SIGWINCH, see bridge.c), perhaps an exec's. */
+static int leads_session;
+
+static void on_host_signal(int sig, siginfo_t *si, void *uc)
 {
+	(void)uc;
+	/* the hang-up of such a terminal: its bridge hangs up the sandbox's
+	 * pty itself; init must not take it for its own */
+	if (sig == SIGHUP && si->si_code == SI_KERNEL && leads_session)
+		return;
 	plat_host_signals |= 1 << sig;
 }
 
@@ -307,6 +317,7 @@ static void forwarded_set(sigset_t *set)
 
 void sentry_hold_host_signals(void)
 {
+	leads_session = getsid(0) == getpid();
 	sigset_t set;
 	forwarded_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -314,7 +325,8 @@ void sentry_hold_host_signals(void)
 
 static int sched_setup(void)
 {
-	struct sigaction sa = {.sa_handler = on_host_signal}; /* no SA_RESTART: waits end */
+	/* no SA_RESTART: waits end */
+	struct sigaction sa = {.sa_sigaction = on_host_signal, .sa_flags = SA_SIGINFO};
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaction(forwarded[i], &sa, NULL);
 	sigset_t set;
