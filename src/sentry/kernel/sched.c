@@ -177,7 +177,10 @@ void waitq_wake(struct waitq *q, unsigned events)
 }
 
 /* A watched host fd (one-shot); listed so sched_unwatch_fd finds its
- * record, which epoll cannot hand back. */
+ * record, which epoll cannot hand back. A fired one leaves the list before
+ * any wake-up of its batch runs: a wake-up that unwatches an fd whose
+ * event is further on in the batch (a bridge's two fds hang up together)
+ * must not free a record wait_host still holds. */
 struct hostwatch {
 	int fd;
 	struct waitq *q;
@@ -185,13 +188,18 @@ struct hostwatch {
 };
 static struct hostwatch *watches;
 
-static void watch_remove(struct hostwatch *hw)
+static void watch_unlink(struct hostwatch *hw)
 {
 	for (struct hostwatch **p = &watches; *p; p = &(*p)->next)
 		if (*p == hw) {
 			*p = hw->next;
 			break;
 		}
+}
+
+/* Ends an unlinked watch. */
+static void watch_remove(struct hostwatch *hw)
+{
 	epoll_ctl(epfd, EPOLL_CTL_DEL, hw->fd, NULL);
 	nwatch--;
 	free(hw);
@@ -226,6 +234,7 @@ void sched_unwatch_fd(int fd)
 {
 	for (struct hostwatch *hw = watches; hw; hw = hw->next)
 		if (hw->fd == fd) {
+			watch_unlink(hw);
 			watch_remove(hw);
 			return;
 		}
@@ -406,6 +415,9 @@ static void wait_host(const struct timespec *tsp)
 	struct plat_thread *pt;
 	struct epoll_event evs[32];
 	int n = epoll_pwait2(epfd, evs, 32, tsp, NULL);
+	for (int i = 0; i < n; i++)
+		if (evs[i].data.ptr && evs[i].data.ptr != (void *)&sched_hook_fd)
+			watch_unlink(evs[i].data.ptr);
 	for (int i = 0; i < n; i++) {
 		struct hostwatch *hw = evs[i].data.ptr;
 		if (hw == (void *)&sched_hook_fd) {
