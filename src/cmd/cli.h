@@ -6,6 +6,8 @@
 #ifndef CVISOR_CMD_CLI_H
 #define CVISOR_CMD_CLI_H
 
+#include <stdbool.h>
+
 #include "lib/error.h"
 
 struct cli_globals {
@@ -57,7 +59,10 @@ extern const struct command commands[];
 int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay_none,
 		     struct error **err);
 struct oci_create_opts;
-/* The options of `create` and `run` that come from the global ones. */
-int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, struct error **err);
+/* create's and run's command line (cmd names which): the global options,
+ * then --bundle, --pid-file, --console-socket, --preserve-fds, runc's
+ * no-ops and, where detach is given, --detach; then the ID. */
+int cli_create_args(const struct cli_globals *g, const char *cmd, int argc, char **argv,
+		    struct oci_create_opts *o, bool *detach, struct error **err);
 
 #endif

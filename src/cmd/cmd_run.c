@@ -1,60 +1,13 @@
 /* cvisor run [--bundle DIR] [--pid-file F] [--detach] ID: create + start; in
  * the foreground, exits with the container's status. */
-#include <errno.h>
-#include <getopt.h>
-#include <stddef.h>
-#include <stdbool.h>
-
 #include "cmd/cli.h"
 #include "oci/container.h"
 
 int cmd_run(struct cli_globals *g, int argc, char **argv, struct error **err)
 {
-	static const struct option opts[] = {
-	    {"bundle", required_argument, 0, 'b'},
-	    {"pid-file", required_argument, 0, 'p'},
-	    {"detach", no_argument, 0, 'd'},
-	    {"console-socket", required_argument, 0, 'c'},
-	    {"no-pivot", no_argument, 0, 'n'},
-	    {"no-new-keyring", no_argument, 0, 'k'},
-	    {"preserve-fds", required_argument, 0, 'f'},
-	    {0, 0, 0, 0},
-	};
 	struct oci_create_opts o;
-	if (cli_create_opts(g, &o, err) < 0)
-		return -1;
 	bool detach = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+b:d", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			o.bundle = optarg;
-			break;
-		case 'p':
-			o.pid_file = optarg;
-			break;
-		case 'd':
-			detach = true;
-			break;
-		case 'c':
-			o.console_socket = optarg;
-			break;
-		case 'f':
-			if (oci_preserve_fds(optarg, &o.preserve_fds, err) < 0)
-				return -1;
-			break;
-		case 'n':
-		case 'k':
-			break;
-		default:
-			return error_set(err, EINVAL, "run: bad option");
-		}
-	}
-	if (optind != argc - 1)
-		return error_set(err, EINVAL,
-				 "usage: cvisor run [--bundle DIR] [--pid-file F] [--detach] "
-				 "[--console-socket S] [--preserve-fds N] ID");
-	o.id = argv[optind];
+	if (cli_create_args(g, "run", argc, argv, &o, &detach, err) < 0)
+		return -1;
 	return oci_container_run(&o, detach, err);
 }

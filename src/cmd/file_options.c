@@ -1,6 +1,8 @@
-/* Global options that shape a sandbox: --file-access and --overlay for
- * `do`, `create` and `run`, and the rest of a container's for the latter two. */
+/* Options that shape a sandbox: --file-access and --overlay for `do`,
+ * `create` and `run`, and the rest of a container's (global and the
+ * command's own) for the latter two. */
 #include <errno.h>
+#include <getopt.h>
 #include <string.h>
 
 #include "cmd/cli.h"
@@ -25,7 +27,8 @@ int cli_file_options(const struct cli_globals *g, int *file_access, int *overlay
 	return 0;
 }
 
-int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, struct error **err)
+/* The options that come from the global ones. */
+static int create_opts(const struct cli_globals *g, struct oci_create_opts *o, struct error **err)
 {
 	*o = (struct oci_create_opts){.root = g->root,
 				      .strace = g->strace,
@@ -35,4 +38,57 @@ int cli_create_opts(const struct cli_globals *g, struct oci_create_opts *o, stru
 	    strcmp(g->network, "sandbox"))
 		return error_set(err, EINVAL, "`--network` must be `none`, `host` or `sandbox`");
 	return cli_file_options(g, &o->file_access, &o->overlay_none, err);
+}
+
+int cli_create_args(const struct cli_globals *g, const char *cmd, int argc, char **argv,
+		    struct oci_create_opts *o, bool *detach, struct error **err)
+{
+	static const struct option opts[] = {
+	    {"bundle", required_argument, 0, 'b'},
+	    {"pid-file", required_argument, 0, 'p'},
+	    {"detach", no_argument, 0, 'd'},
+	    {"console-socket", required_argument, 0, 'c'},
+	    {"no-pivot", no_argument, 0, 'n'},
+	    {"no-new-keyring", no_argument, 0, 'k'},
+	    {"preserve-fds", required_argument, 0, 'f'},
+	    {0, 0, 0, 0},
+	};
+	if (create_opts(g, o, err) < 0)
+		return -1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, detach ? "+b:d" : "+b:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			o->bundle = optarg;
+			break;
+		case 'p':
+			o->pid_file = optarg;
+			break;
+		case 'd':
+			if (!detach)
+				return error_set(err, EINVAL, "%s: bad option", cmd);
+			*detach = true;
+			break;
+		case 'c':
+			o->console_socket = optarg;
+			break;
+		case 'f':
+			if (oci_preserve_fds(optarg, &o->preserve_fds, err) < 0)
+				return -1;
+			break;
+		case 'n': /* runc's; nothing to do in the Sentry */
+		case 'k':
+			break;
+		default:
+			return error_set(err, EINVAL, "%s: bad option", cmd);
+		}
+	}
+	if (optind != argc - 1)
+		return error_set(err, EINVAL,
+				 "usage: cvisor %s [--bundle DIR] [--pid-file F]%s "
+				 "[--console-socket S] [--preserve-fds N] ID",
+				 cmd, detach ? " [--detach]" : "");
+	o->id = argv[optind];
+	return 0;
 }

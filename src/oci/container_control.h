@@ -43,6 +43,11 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err);
 struct oci_process;
 json_t *oci_process_json(const struct oci_process *p, const char *cwd, const uint32_t *gids,
 			 size_t n_gids);
+/* The host fds a new process gets, as exec and start-container send them,
+ * into fds (room for 3 + OCI_MAX_PRESERVE_FDS): the terminal tty (if >= 0,
+ * its 0-2) or our fds 0-2 (a closed one as null), then the n_preserve fds
+ * from 3 (--preserve-fds). Returns how many. */
+int oci_process_fds(int *fds, int tty, int null, int n_preserve);
 /* Waits for the reply to a wait request on fd, passing the signals this
  * process gets on to pid; returns pid's exit status (128+N if killed by
  * N), or -1 with *err. */

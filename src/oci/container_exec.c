@@ -17,16 +17,9 @@
 #include "oci/console.h"
 #include "oci/container_control.h"
 #include "oci/container_client.h"
+#include "oci/json_util.h"
 #include "oci/spec.h"
 #include "oci/state.h"
-
-static json_t *strv_json(char **v)
-{
-	json_t *a = json_array();
-	for (; v && *v; v++)
-		json_array_append_new(a, json_string(*v));
-	return a;
-}
 
 /* KEY=VALUE into env, replacing an entry with the same key. */
 static int env_set(char ***env, size_t *n, const char *kv)
@@ -123,23 +116,37 @@ json_t *oci_process_json(const struct oci_process *p, const char *cwd, const uin
 				      json_pack("{s:i,s:I,s:I}", "resource", p->rlimits[i].resource,
 						"soft", (json_int_t)p->rlimits[i].soft, "hard",
 						(json_int_t)p->rlimits[i].hard));
-	json_t *proc =
-	    json_pack("{s:o,s:o,s:s,s:{s:I,s:I,s:o},s:b,s:o}", "args", strv_json(p->args), "env",
-		      strv_json(p->env), "cwd", cwd ? cwd : (p->cwd ? p->cwd : "/"), "user", "uid",
-		      (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid, "additionalGids",
-		      groups, "noNewPrivileges", p->no_new_privileges, "rlimits", rlimits);
+	json_t *proc = json_pack(
+	    "{s:o,s:o,s:s,s:{s:I,s:I,s:o},s:b,s:o}", "args", oj_strv_json(p->args, p->n_args),
+	    "env", oj_strv_json(p->env, p->n_env), "cwd", cwd ? cwd : (p->cwd ? p->cwd : "/"),
+	    "user", "uid", (json_int_t)p->user.uid, "gid", (json_int_t)p->user.gid,
+	    "additionalGids", groups, "noNewPrivileges", p->no_new_privileges, "rlimits", rlimits);
 	if (proc && p->user.has_umask)
 		json_object_set_new(json_object_get(proc, "user"), "umask",
 				    json_integer(p->user.umask));
-	uint64_t eff, perm, inh; /* as the program holds them after execve */
-	oci_caps_after_exec(&p->caps, p->user.uid == 0, &eff, &perm, &inh);
-	if (proc && p->has_caps)
+	if (proc && p->has_caps) {
+		uint64_t eff, perm, inh; /* as the program holds them after execve */
+		oci_caps_after_exec(&p->caps, p->user.uid == 0, &eff, &perm, &inh);
 		json_object_set_new(proc, "caps",
 				    json_pack("{s:I,s:I,s:I,s:I}", "effective", (json_int_t)eff,
 					      "permitted", (json_int_t)perm, "inheritable",
 					      (json_int_t)inh, "bounding",
 					      (json_int_t)p->caps.bounding));
+	}
 	return proc;
+}
+
+int oci_process_fds(int *fds, int tty, int null, int n_preserve)
+{
+	int n = 0;
+	if (tty >= 0)
+		fds[n++] = tty;
+	else
+		for (int i = 0; i < 3; i++)
+			fds[n++] = fcntl(i, F_GETFD) >= 0 ? i : null;
+	for (int i = 0; i < n_preserve; i++)
+		fds[n++] = 3 + i;
+	return n;
 }
 
 /* The status of a wait's reply: recv's result r and the reply. A Sentry
@@ -244,24 +251,18 @@ int oci_container_exec(const struct oci_exec_opts *o, struct error **err)
 	}
 	if (!(req = request(o, p, err)))
 		goto out;
-	/* our fds 0-2 (a closed one as /dev/null) become the process's; with
-	 * a terminal, the slave of a host pty whose master the client gets;
-	 * then --preserve-fds' */
-	int fds[3 + OCI_MAX_PRESERVE_FDS], nfds = 3;
-	for (int i = 0; i < 3; i++)
-		fds[i] = fcntl(i, F_GETFD) >= 0 ? i : null;
+	/* with a terminal, the slave of a host pty whose master the client
+	 * gets */
 	cleanup_close int slave = -1;
 	if (tty) {
 		uint16_t rows = p->has_console_size ? (uint16_t)p->console_height : 0;
 		uint16_t cols = p->has_console_size ? (uint16_t)p->console_width : 0;
 		if (console_send_pty(o->console_socket, rows, cols, &slave, err) < 0)
 			goto out;
-		fds[0] = slave;
-		nfds = 1;
 		json_object_set_new(req, "tty", json_true());
 	}
-	for (int i = 0; i < o->preserve_fds; i++)
-		fds[nfds++] = 3 + i;
+	int fds[3 + OCI_MAX_PRESERVE_FDS];
+	int nfds = oci_process_fds(fds, slave, null, o->preserve_fds);
 	json_t *reply = NULL;
 	rc = control_client_call(st, req, fds, nfds, &reply, err);
 	req = NULL;

@@ -84,7 +84,7 @@ static void pin_like_sandbox(const char *root, const char *sandbox)
 
 /* Starts the container in the sandbox's Sentry; returns its init's pid. */
 static pid_t start_in_sandbox(const struct oci_spec *s, const struct oci_state *st,
-			      const struct sentry_config *cfg, int gofer_sock, int tty_fd,
+			      const struct sentry_config *cfg, int gofer_sock, int tty_fd, int null,
 			      struct error **err)
 {
 	json_t *files = files_json_from_config(cfg);
@@ -95,14 +95,10 @@ static pid_t start_in_sandbox(const struct oci_spec *s, const struct oci_state *
 		json_decref(req);
 		return error_set(err, ENOMEM, "start `%s`", st->id);
 	}
-	int fds[4 + OCI_MAX_PRESERVE_FDS] = {gofer_sock, 0, 1, 2}, nfds = 4;
-	if (tty_fd >= 0) {
-		fds[1] = tty_fd;
-		nfds = 2;
+	if (tty_fd >= 0)
 		json_object_set_new(req, "tty", json_true());
-	}
-	for (int i = 0; i < cfg->n_preserve_fds; i++)
-		fds[nfds++] = 3 + i;
+	int fds[1 + 3 + OCI_MAX_PRESERVE_FDS] = {gofer_sock};
+	int nfds = 1 + oci_process_fds(fds + 1, tty_fd, null, cfg->n_preserve_fds);
 	json_t *reply = NULL;
 	if (control_client_call(st, req, fds, nfds, &reply, err) < 0)
 		return -1;
@@ -114,6 +110,9 @@ static pid_t start_in_sandbox(const struct oci_spec *s, const struct oci_state *
 void oci_pod_container_child(const struct oci_create_opts *o, const struct oci_spec *s,
 			     struct oci_state *st, int tty_fd)
 {
+	/* first, so a closed stdio slot of ours is plugged by it, not by a
+	 * descriptor handed on as the container's stdio */
+	cleanup_close int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	oci_await_start(o, s, st);
 	cleanup_free char *dir = NULL;
 	int dirfd = oci_state_dir(o->root, o->id, &dir, NULL) == 0
@@ -133,7 +132,7 @@ void oci_pod_container_child(const struct oci_create_opts *o, const struct oci_s
 		error_set(&err, -sock, "start `%s`: its gofer", o->id);
 		goto out;
 	}
-	pid_t pid = start_in_sandbox(s, st, &cfg, sock, tty_fd, &err);
+	pid_t pid = start_in_sandbox(s, st, &cfg, sock, tty_fd, null, &err);
 	close(sock); /* the Sentry holds it now; the Gofer ends when it lets go */
 	if (pid <= 0) {
 		gofer_stop(gofer);

@@ -340,3 +340,11 @@ json_t *oj_load_object(const char *path, struct error **err)
 	}
 	return j;
 }
+
+json_t *oj_strv_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}

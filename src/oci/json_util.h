@@ -45,6 +45,8 @@ int oj_uint64(json_t *obj, const char *parent, const char *key, uint64_t max, ui
 /* An array of strings into a NULL-terminated vector; absent gives NULL/0. */
 int oj_strv(json_t *obj, const char *parent, const char *key, char ***out, size_t *n,
 	    struct error **err);
+/* The n strings of v as a JSON array (the inverse of oj_strv). */
+json_t *oj_strv_json(char *const *v, size_t n);
 /* An object of string values into key/value pairs. */
 struct oci_kv;
 int oj_strmap(json_t *obj, const char *parent, const char *key, struct oci_kv **out, size_t *n,

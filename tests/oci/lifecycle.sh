@@ -24,22 +24,7 @@ else
 fi
 echo original >"$rootfs/etc/motd"
 
-"$CVISOR" spec --bundle "$bundle" || fail "spec"
-cp "$bundle/config.json" "$tmp/config.orig"
-# config 'python statements on d': edits config.json from the default.
-config() {
-	python3 - "$tmp/config.orig" "$bundle/config.json" "$1" <<'PY' || fail "config edit"
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["process"]["terminal"] = False
-exec(sys.argv[3])
-json.dump(d, open(sys.argv[2], "w"))
-PY
-}
-args() { # args CMD...: the process args, as a python list
-	python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$@"
-}
-bind="d['mounts'].append({'destination':'/data','type':'bind','source':'$tmp/host','options':['rbind','rw']})"
+default_spec
 snapshot() { (cd "$rootfs" && find . -printf '%p %s %m %T@\n' | sort | md5sum); }
 before=$(snapshot)
 

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "host_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -29,14 +31,6 @@ struct fixture {
 	struct p9c c;
 };
 
-static void put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static void *serve(void *arg)
 {
 	struct fixture *fx = arg;
@@ -57,14 +51,10 @@ static int setup(void **state)
 	mkdir(fx->two, 0755);
 	snprintf(p, sizeof(p), "%s/sub", fx->root);
 	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/a.txt", fx->root);
-	put_file(p, "hello\n");
-	snprintf(p, sizeof(p), "%s/sub/b", fx->root);
-	put_file(p, "deep\n");
-	snprintf(p, sizeof(p), "%s/outside.txt", fx->dir);
-	put_file(p, "SECRET\n");
-	snprintf(p, sizeof(p), "%s/t2", fx->two);
-	put_file(p, "two\n");
+	host_file(fx->root, "a.txt", "hello\n");
+	host_file(fx->root, "sub/b", "deep\n");
+	host_file(fx->dir, "outside.txt", "SECRET\n");
+	host_file(fx->two, "t2", "two\n");
 	snprintf(p, sizeof(p), "%s/evil", fx->root);
 	assert_int_equal(symlink(fx->dir, p), 0);
 	snprintf(p, sizeof(p), "%s/out", fx->root);

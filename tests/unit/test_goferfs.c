@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "host_file.h"
+
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -37,26 +39,16 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	char p[256];
 	strcpy(fx->dir, "/tmp/goferfs-test.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	put_file(fx->dir, "a.txt", "hello\n");
+	host_file(fx->dir, "a.txt", "hello\n");
 	snprintf(p, sizeof(p), "%s/sub", fx->dir);
 	mkdir(p, 0750);
-	put_file(fx->dir, "sub/b", "deep\n");
+	host_file(fx->dir, "sub/b", "deep\n");
 	snprintf(p, sizeof(p), "%s/link", fx->dir);
 	assert_int_equal(symlink("sub/b", p), 0);
 	fx->exp = (struct gofer_export){fx->dir, open(fx->dir, O_PATH), -1, true};

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "host_file.h"
+
 #include "sentry/fs/host/hostfs.h"
 #include "sentry/fs/vfs.h"
 
@@ -25,16 +27,6 @@ struct fixture {
 	struct inode *root;
 };
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
@@ -43,8 +35,8 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(fx->top));
 	snprintf(fx->dir, sizeof(fx->dir), "%s/dir", fx->top);
 	assert_int_equal(mkdir(fx->dir, 0755), 0);
-	put(fx->top, "secret", "outside\n");
-	put(fx->dir, "a.txt", "hello\n");
+	host_file(fx->top, "secret", "outside\n");
+	host_file(fx->dir, "a.txt", "hello\n");
 	snprintf(p, sizeof(p), "%s/sub", fx->dir);
 	assert_int_equal(mkdir(p, 0755), 0);
 	snprintf(p, sizeof(p), "%s/up", fx->dir);
@@ -120,7 +112,7 @@ static void open_and_stale(void **state)
 	assert_int_equal(read_via(in, NULL, buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "hello\n");
 	/* replaced on the host: the name now leads to another file */
-	put(fx->dir, "other", "other\n");
+	host_file(fx->dir, "other", "other\n");
 	snprintf(p, sizeof(p), "%s/other", fx->dir);
 	snprintf(q, sizeof(q), "%s/a.txt", fx->dir);
 	assert_int_equal(rename(p, q), 0);

@@ -4,15 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "oci/json_util.h"
 #include "sentry/sentry.h"
-
-static json_t *strv_json(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
 
 json_t *files_json_from_config(const struct sentry_config *cfg)
 {
@@ -29,8 +22,8 @@ json_t *files_json_from_config(const struct sentry_config *cfg)
 	return json_pack("{s:s,s:b,s:b,s:o,s:o,s:o}", "root", cfg->root ? cfg->root : "/",
 			 "readonlyRoot", cfg->readonly_root, "overlayNone", cfg->overlay_none,
 			 "mounts", mounts, "maskedPaths",
-			 strv_json(cfg->masked_paths, cfg->n_masked_paths), "readonlyPaths",
-			 strv_json(cfg->readonly_paths, cfg->n_readonly_paths));
+			 oj_strv_json(cfg->masked_paths, cfg->n_masked_paths), "readonlyPaths",
+			 oj_strv_json(cfg->readonly_paths, cfg->n_readonly_paths));
 }
 
 /* An array of strings as a vector of j's strings. */

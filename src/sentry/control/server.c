@@ -162,10 +162,12 @@ static void dispatch(struct conn *c, json_t *req, int *fds, int nfds)
 		control_signal(c, req);
 	else if (strcmp(type, "ps") == 0)
 		control_ps(c, req);
-	else if (json_object_get(req, "container") &&
-		 (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0))
-		control_reply_error(c, EINVAL, "a pod's container cannot be paused on its own");
 	else if (strcmp(type, "pause") == 0 || strcmp(type, "resume") == 0) {
+		if (json_object_get(req, "container")) {
+			control_reply_error(c, EINVAL,
+					    "a pod's container cannot be paused on its own");
+			return;
+		}
 		if (type[0] == 'p')
 			sched_pause();
 		else

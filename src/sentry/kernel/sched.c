@@ -214,13 +214,9 @@ int sched_watch_fd(int fd, unsigned events, struct waitq *q)
 	hw->q = q;
 	struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.ptr = hw};
 	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		/* EEXIST: already watched by another waiter, whose watch wakes
+		 * the same queue owner; the caller polls again soon instead */
 		int e = errno;
-		if (e == EEXIST) {
-			/* Already watched by another waiter: that watch wakes the
-			 * same queue owner; poll again soon instead. */
-			free(hw);
-			return -EEXIST;
-		}
 		free(hw);
 		return -e;
 	}

@@ -176,10 +176,9 @@ int p9client_rpc2(struct p9_client *c, struct p9_msg req[2], const uint8_t rtype
 }
 
 /* Twalk of nwname (0 or 1) names plus a second request on the new fid;
- * the fid is given back only if the walk made it. */
+ * the fid (and *rep) is given back only if both succeeded. */
 static int walk_and(struct p9_client *c, uint32_t fid, const char *name, uint32_t *newfid,
-		    struct p9_msg *second, uint8_t rtype, struct p9_msg *rep, int *res1,
-		    int *fd_out)
+		    struct p9_msg *second, uint8_t rtype, struct p9_msg *rep, int *fd_out)
 {
 	uint32_t nf = p9client_fid_new(c);
 	struct p9_msg req[2] = {{.type = P9_TWALK}, *second}, reps[2];
@@ -196,20 +195,22 @@ static int walk_and(struct p9_client *c, uint32_t fid, const char *name, uint32_
 		return res[0];
 	uint16_t got = reps[0].rwalk.nwqid;
 	p9_msg_free(&reps[0]);
-	*res1 = res[1];
-	if (res[1] == 0)
-		*rep = reps[1];
-	if (got != req[0].twalk.nwname) {
+	if (got != req[0].twalk.nwname) { /* a partial walk creates no fid */
 		if (res[1] == 0) {
-			p9_msg_free(rep);
+			p9_msg_free(&reps[1]);
 			p9client_clunk(c, nf);
 		}
 		if (fd_out && *fd_out >= 0) {
 			close(*fd_out);
 			*fd_out = -1;
 		}
-		return -ENOENT; /* a partial walk creates no fid */
+		return -ENOENT;
 	}
+	if (res[1] < 0) {
+		p9client_clunk(c, nf);
+		return res[1];
+	}
+	*rep = reps[1];
 	*newfid = nf;
 	return 0;
 }
@@ -219,14 +220,9 @@ int p9client_walk_getattr(struct p9_client *c, uint32_t fid, const char *name, u
 {
 	struct p9_msg g = {.type = P9_TGETATTR}, rep;
 	g.tgetattr.request_mask = P9_GETATTR_BASIC;
-	int res;
-	int r = walk_and(c, fid, name, newfid, &g, P9_RGETATTR, &rep, &res, NULL);
+	int r = walk_and(c, fid, name, newfid, &g, P9_RGETATTR, &rep, NULL);
 	if (r < 0)
 		return r;
-	if (res < 0) {
-		p9client_clunk(c, *newfid);
-		return res;
-	}
 	*attr = rep.rgetattr;
 	p9_msg_free(&rep);
 	return 0;
@@ -237,14 +233,9 @@ int p9client_open(struct p9_client *c, uint32_t fid, uint32_t flags, uint32_t *o
 {
 	struct p9_msg o = {.type = P9_TLOPEN}, rep;
 	o.tlopen.flags = flags;
-	int res;
-	int r = walk_and(c, fid, NULL, ofid, &o, P9_RLOPEN, &rep, &res, fd);
+	int r = walk_and(c, fid, NULL, ofid, &o, P9_RLOPEN, &rep, fd);
 	if (r < 0)
 		return r;
-	if (res < 0) {
-		p9client_clunk(c, *ofid);
-		return res;
-	}
 	*iounit = rep.ropen.iounit;
 	p9_msg_free(&rep);
 	return 0;
